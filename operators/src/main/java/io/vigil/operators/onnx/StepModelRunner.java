@@ -1,26 +1,21 @@
 package io.vigil.operators.onnx;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Runs a recurrent step model on a batch of rows: {@code x} [B,F] and each state [B,...] in,
- * {@code score} [B] and the next states out. Input buffers are direct and reused across calls
- * (ONNX Runtime reads direct buffers without a copy); every tensor and result is closed.
- * Not thread-safe: one runner per operator instance.
+ * {@code score} [B] and the next states out. Input buffers are direct and reused across calls;
+ * every tensor and result is closed. Not thread-safe: one runner per operator instance.
  */
 public final class StepModelRunner {
 
   private final OrtSession session;
   private final ModelSpec spec;
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private FloatBuffer x;
   private FloatBuffer[] states;
   private int capacity;
@@ -45,13 +40,10 @@ public final class StepModelRunner {
     ensureCapacity(batch);
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put(ModelContract.X, tensor(x, xRows, batch, spec.features(), new long[] {batch, spec.features()}));
+      inputs.put(ModelContract.X, TensorBuffers.tensor(x, xRows, batch * spec.features(), new long[] {batch, spec.features()}));
       for (int i = 0; i < spec.statePairs(); i++) {
-        long[] row = spec.stateShapes().get(i);
-        long[] shape = new long[row.length + 1];
-        shape[0] = batch;
-        System.arraycopy(row, 0, shape, 1, row.length);
-        inputs.put(ModelContract.STATE_IN + i, tensor(states[i], stateRows[i], batch, spec.stateSize(i), shape));
+        inputs.put(ModelContract.STATE_IN + i, TensorBuffers.tensor(states[i], stateRows[i], batch * spec.stateSize(i),
+            TensorBuffers.withBatch(batch, spec.stateShapes().get(i))));
       }
       try (OrtSession.Result result = session.run(inputs)) {
         float[] scores = new float[batch];
@@ -67,27 +59,15 @@ public final class StepModelRunner {
     }
   }
 
-  private OnnxTensor tensor(FloatBuffer buffer, float[] rows, int batch, int rowSize, long[] shape) throws OrtException {
-    FloatBuffer view = buffer.duplicate();
-    view.clear();
-    view.put(rows, 0, batch * rowSize);
-    view.flip();
-    return OnnxTensor.createTensor(env, view.slice(), shape);
-  }
-
   private void ensureCapacity(int batch) {
     if (batch <= capacity) {
       return;
     }
     capacity = Math.max(batch, capacity * 2);
-    x = direct(capacity * spec.features());
+    x = TensorBuffers.direct(capacity * spec.features());
     states = new FloatBuffer[spec.statePairs()];
     for (int i = 0; i < states.length; i++) {
-      states[i] = direct(capacity * spec.stateSize(i));
+      states[i] = TensorBuffers.direct(capacity * spec.stateSize(i));
     }
-  }
-
-  private static FloatBuffer direct(int floats) {
-    return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 }

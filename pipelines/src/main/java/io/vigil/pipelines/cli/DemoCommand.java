@@ -1,12 +1,57 @@
 package io.vigil.pipelines.cli;
 
+import io.vigil.pipelines.demo.EmbeddedDemo;
+import io.vigil.pipelines.demo.EmbeddedDemo.DemoSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the embedded demo.")
+/** {@code vigil demo}: everything on this machine, live. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {
+        "Start a single-node Kafka broker on 127.0.0.1, the synthetic event generator (with delayed labels",
+        "and a share of bad records) and the scoring job on a local Flink MiniCluster with its web UI,",
+        "and print a live status line. The last line is SUMMARY key=value ... (events, scored,",
+        "dead_letters, keys, events_per_s, seconds)."})
 final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (0 = until Ctrl-C).")
+  int seconds;
+
+  @Option(names = "--entities", defaultValue = "1000", description = "Number of entities (keys) (default: ${DEFAULT-VALUE}).")
+  int entities;
+
+  @Option(names = "--rate", defaultValue = "10000", description = "Events per second to produce; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--bad-share", defaultValue = "0.002", description = "Share of events replaced by bad records (default: ${DEFAULT-VALUE}).")
+  double badShare;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1; 0 = no web UI (default: ${DEFAULT-VALUE}).")
+  int webPort;
+
+  @Option(names = "--status-every-ms", defaultValue = "2000", description = "Status line interval (default: ${DEFAULT-VALUE}).")
+  long statusEveryMs;
+
+  @Mixin
+  ScoringOptions scoring;
+
+  @Mixin
+  RuntimeOptions runtime;
+
   @Override
-  public Integer call() {
-    return 0;
+  public Integer call() throws Exception {
+    if (seconds < 0 || entities < 1 || badShare < 0 || badShare > 1) {
+      throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
+    }
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs);
+    Path workDir = Files.createTempDirectory("vigil-demo-");
+    return new EmbeddedDemo(settings, scoring.settings(), runtime.settings(workDir, webPort), workDir).run(System.out);
   }
 }

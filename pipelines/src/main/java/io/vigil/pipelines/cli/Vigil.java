@@ -1,5 +1,6 @@
 package io.vigil.pipelines.cli;
 
+import io.vigil.operators.onnx.ModelContractException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,17 @@ import picocli.CommandLine.Command;
 public final class Vigil {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Vigil()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its error handling: a bad model or setting is one clear line, exit 2. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Vigil()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof ModelContractException || e instanceof IllegalArgumentException) {
+        cmd.getErr().println("vigil: " + e.getMessage());
+        return 2;
+      }
+      throw e;
+    });
   }
 }

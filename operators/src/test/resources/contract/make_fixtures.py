@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Builds the tiny hand-made ONNX models the Java contract and operator tests use.
+
+A good step model (a one-layer tanh RNN with fixed weights), a good window model, and models
+that each break the contract in one way. Run: /usr/bin/python3 make_fixtures.py (from this folder).
+"""
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+F, H, T = 3, 4, 5
+rng = np.random.default_rng(7)
+W = rng.normal(size=(F, H)).astype(np.float32)
+U = rng.normal(size=(H, H)).astype(np.float32) * 0.5
+
+
+def meta(model, **props):
+    base = {"vigil.contract": "1", "vigil.version": "test", "vigil.features": str(F), "vigil.threshold": "0.5"}
+    base.update(props)
+    for k, v in base.items():
+        if v is not None:
+            entry = model.metadata_props.add()
+            entry.key, entry.value = k, v
+    return model
+
+
+def tensor(name, *shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["B", *shape])
+
+
+def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind="step", name="rnn"):
+    nodes = [
+        helper.make_node("MatMul", ["x", "W"], ["xw"]),
+        helper.make_node("MatMul", ["state_in_0", "U"], ["hu"]),
+        helper.make_node("Add", ["xw", "hu"], ["pre"]),
+        helper.make_node("Tanh", ["pre"], ["h"]),
+        helper.make_node("ReduceSum", ["h", "axes"], [score_name], keepdims=0),
+    ]
+    inits = [numpy_helper.from_array(W, "W"), numpy_helper.from_array(U, "U"),
+             numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")]
+    if state_out_width == H:
+        nodes.append(helper.make_node("Identity", ["h"], ["state_out_0"]))
+    else:
+        inits.append(numpy_helper.from_array(np.zeros((H, state_out_width), np.float32), "P"))
+        nodes.append(helper.make_node("MatMul", ["h", "P"], ["state_out_0"]))
+    inputs = [tensor("x", F), tensor("state_in_0", H)]
+    if extra_state_in:
+        inputs.append(tensor("state_in_1", H))
+    graph = helper.make_graph(nodes, "step", inputs, [tensor(score_name), tensor("state_out_0", state_out_width)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return meta(model, **{"vigil.kind": kind, "vigil.name": name})
+
+
+def window_model():
+    nodes = [
+        helper.make_node("Mul", ["window", "window"], ["sq"]),
+        helper.make_node("ReduceMean", ["sq"], ["score"], axes=[1, 2], keepdims=0),
+    ]
+    graph = helper.make_graph(nodes, "window", [tensor("window", T, F)], [tensor("score")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return meta(model, **{"vigil.kind": "window", "vigil.name": "energy", "vigil.window": str(T)})
+
+
+fixtures = {
+    "good-step.onnx": step_model(),
+    "good-window.onnx": window_model(),
+    "missing-score.onnx": step_model(score_name="probability"),
+    "mismatched-state.onnx": step_model(state_out_width=H + 2),
+    "unpaired-state.onnx": step_model(extra_state_in=True),
+    "no-kind.onnx": step_model(kind=None),
+}
+for file, model in fixtures.items():
+    onnx.checker.check_model(model)
+    onnx.save(model, file)
+print("wrote", ", ".join(fixtures))

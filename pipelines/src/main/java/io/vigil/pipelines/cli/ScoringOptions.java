@@ -1,0 +1,46 @@
+package io.vigil.pipelines.cli;
+
+import io.vigil.operators.BatchingOptions;
+import io.vigil.operators.onnx.ExecutionOptions;
+import io.vigil.operators.onnx.ModelRef;
+import io.vigil.pipelines.job.ScoringSettings;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Command-line options for what is scored and how; shared by every command that runs the job. */
+final class ScoringOptions {
+
+  /** The models shipped in models/ and packed into the job jar. */
+  static final List<String> SHIPPED_MODELS = List.of("classpath:models/recurrent.onnx");
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "ONNX model to score with (repeatable; a path or classpath:NAME). Default: the shipped models.")
+  List<String> models;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:id] (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--cpu-fallback", description = "If CUDA is asked for but unusable, warn and run on CPU instead of stopping.")
+  boolean cpuFallback;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1",
+      description = "ONNX Runtime threads per call; 0 = its default (default: ${DEFAULT-VALUE}: slots already run in parallel).")
+  int intraOpThreads;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Max events per ONNX call, across keys (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--max-delay-ms", defaultValue = "5", description = "Max time an event waits for its batch to fill (default: ${DEFAULT-VALUE}).")
+  long maxDelayMs;
+
+  @Option(names = "--out-of-orderness-ms", defaultValue = "2000",
+      description = "How late (event time) events may arrive before watermarks pass them (default: ${DEFAULT-VALUE}).")
+  long outOfOrdernessMs;
+
+  ScoringSettings settings() {
+    List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream().map(ModelRef::of).toList();
+    return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
+        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs));
+  }
+}

@@ -1,0 +1,127 @@
+package io.vigil.pipelines.demo;
+
+import io.vigil.pipelines.job.FlinkEnvironments;
+import io.vigil.pipelines.job.KafkaScoringJob;
+import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.RuntimeSettings;
+import io.vigil.pipelines.job.ScoringSettings;
+import io.vigil.pipelines.job.Topics;
+import io.vigil.pipelines.kafka.EmbeddedKafka;
+import io.vigil.pipelines.synthetic.SyntheticStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+
+/**
+ * The whole system on one machine: an embedded KRaft broker, the synthetic producer, the scoring
+ * job on a local MiniCluster and a monitor of its committed output. On stop it drains: the
+ * producer stops, the job gets time to score and commit everything sent, then is cancelled.
+ */
+public final class EmbeddedDemo {
+
+  /** Demo knobs; {@code seconds = 0} runs until interrupted. */
+  public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs) {}
+
+  private static final long DRAIN_TIMEOUT_MS = 60_000;
+
+  private final DemoSettings demo;
+  private final ScoringSettings scoring;
+  private final RuntimeSettings runtime;
+  private final Path workDir;
+  private final CountDownLatch interrupted = new CountDownLatch(1);
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, RuntimeSettings runtime, Path workDir) {
+    this.demo = demo;
+    this.scoring = scoring;
+    this.runtime = runtime;
+    this.workDir = workDir;
+  }
+
+  /** Runs the demo; returns the process exit code. */
+  public int run(PrintStream out) throws Exception {
+    Thread hook = new Thread(() -> {
+      interrupted.countDown();
+      awaitQuietly(finished, DRAIN_TIMEOUT_MS + 30_000);
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(Topics.ALL, runtime.parallelism())) {
+      KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
+      StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
+      KafkaScoringJob.attach(env, topics, scoring);
+      JobClient job = env.executeAsync("vigil-demo");
+      out.printf("Kafka broker: %s   Flink job: %s%s%n", kafka.bootstrapServers(), job.getJobID(),
+          runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");
+
+      SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
+          .withEntities(demo.entities()).withSeed(demo.seed()));
+      DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), topics.eventsTopic(), Topics.FEEDBACK,
+          stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
+      OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), topics.scoresTopic(), topics.deadLettersTopic());
+      Thread producing = new Thread(producer, "demo-producer");
+      Thread monitoring = new Thread(monitor, "demo-monitor");
+      long start = System.nanoTime();
+      producing.start();
+      monitoring.start();
+
+      StatusLine status = new StatusLine(out, producer, monitor, start);
+      long end = demo.seconds() > 0 ? start + TimeUnit.SECONDS.toNanos(demo.seconds()) : Long.MAX_VALUE;
+      while (System.nanoTime() < end && !interrupted.await(Math.min(demo.statusEveryMs(),
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))), TimeUnit.MILLISECONDS)) {
+        status.print("");
+      }
+
+      producer.stop();
+      producing.join();
+      boolean drained = drain(producer, monitor, status);
+      long elapsed = System.nanoTime() - start;
+      job.cancel().get(30, TimeUnit.SECONDS);
+      monitor.stop();
+      monitoring.join(10_000);
+
+      long processed = monitor.scored.get() + monitor.dead.get();
+      out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d labels=%d events_per_s=%.0f seconds=%.1f drained=%s%n",
+          producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), producer.labelsSent.get(),
+          processed / (elapsed / 1e9), elapsed / 1e9, drained);
+      return drained ? 0 : 1;
+    } finally {
+      finished.countDown();
+      if (!interrupted.await(0, TimeUnit.MILLISECONDS)) {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      }
+      FileUtils.deleteDirectoryQuietly(workDir.toFile());
+    }
+  }
+
+  /** Waits until every event sent is scored or dead-lettered, and committed. */
+  private boolean drain(DemoProducer producer, OutputMonitor monitor, StatusLine status) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
+    long lastPrint = 0;
+    while (monitor.scored.get() + monitor.dead.get() < producer.sent.get()) {
+      if (System.currentTimeMillis() > deadline) {
+        status.print("drain timed out");
+        return false;
+      }
+      if (System.currentTimeMillis() - lastPrint > demo.statusEveryMs()) {
+        status.print("draining");
+        lastPrint = System.currentTimeMillis();
+      }
+      Thread.sleep(100);
+    }
+    status.print("drained");
+    return true;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, long millis) {
+    try {
+      latch.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

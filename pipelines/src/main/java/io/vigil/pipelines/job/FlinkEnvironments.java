@@ -1,0 +1,51 @@
+package io.vigil.pipelines.job;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Builds execution environments from {@link RuntimeSettings}, through Flink's configuration keys. */
+public final class FlinkEnvironments {
+
+  private FlinkEnvironments() {}
+
+  /** A local MiniCluster (with Flink's web UI when a port is set): the demo and the tests. */
+  public static StreamExecutionEnvironment local(RuntimeSettings settings) {
+    Configuration conf = configuration(settings);
+    conf.set(org.apache.flink.configuration.TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
+    StreamExecutionEnvironment env;
+    if (settings.webUiPort() > 0) {
+      conf.set(org.apache.flink.configuration.RestOptions.BIND_ADDRESS, "127.0.0.1");
+      conf.set(org.apache.flink.configuration.RestOptions.PORT, settings.webUiPort());
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(), conf);
+    }
+    env.setParallelism(settings.parallelism());
+    return env;
+  }
+
+  /** Whatever environment the caller runs in: {@code flink run} on a cluster, or local. */
+  public static StreamExecutionEnvironment current(RuntimeSettings settings) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(settings));
+    env.setParallelism(settings.parallelism());
+    return env;
+  }
+
+  static Configuration configuration(RuntimeSettings settings) {
+    Map<String, String> keys = new HashMap<>();
+    keys.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
+    keys.put("execution.checkpointing.dir", settings.checkpointDir().toUri().toString());
+    keys.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    keys.put("state.backend.type", "hashmap");
+    // With checkpoints on, Flink's default restart strategy retries forever: a broken job would hang.
+    keys.put("restart-strategy.type", "fixed-delay");
+    keys.put("restart-strategy.fixed-delay.attempts", "3");
+    keys.put("restart-strategy.fixed-delay.delay", "2 s");
+    if (settings.restoreFrom() != null) {
+      keys.put("execution.state-recovery.path", settings.restoreFrom().toUri().toString());
+    }
+    return Configuration.fromMap(keys);
+  }
+}

@@ -1,0 +1,46 @@
+package io.vigil.pipelines.job;
+
+import io.vigil.operators.AvroTypes;
+import io.vigil.operators.DecodeEvents;
+import io.vigil.operators.MicroBatchScorer;
+import io.vigil.operators.RawRecord;
+import io.vigil.operators.onnx.ModelCatalog;
+import io.vigil.operators.onnx.ModelSpec;
+import io.vigil.schemas.DeadLetter;
+import io.vigil.schemas.Score;
+import io.vigil.schemas.SequenceEvent;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The scoring topology, independent of sources and sinks: raw records in; scores and dead
+ * letters out. Production feeds it from Kafka, tests from in-memory sources.
+ */
+public final class ScoringTopology {
+
+  /** The topology's output streams. */
+  public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, List<ModelSpec> models) {}
+
+  private ScoringTopology() {}
+
+  /** Checks the models (a bad one fails here, before submission) and wires the operators. */
+  public static Outputs attach(DataStream<RawRecord> raw, ScoringSettings settings) {
+    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution());
+    SingleOutputStreamOperator<SequenceEvent> events = raw
+        .process(new DecodeEvents(specs.get(0).features()), AvroTypes.of(SequenceEvent.class))
+        .name("decode-validate").uid("decode-validate");
+    DataStream<DeadLetter> deadLetters = events.getSideOutput(DecodeEvents.DEAD_LETTERS);
+    DataStream<Score> scores = events
+        .assignTimestampsAndWatermarks(WatermarkStrategy
+            .<SequenceEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+            .withTimestampAssigner((event, previous) -> event.getEventTime().toEpochMilli()))
+        .name("event-time").uid("event-time")
+        .keyBy(SequenceEvent::getEntityId)
+        .transform("score", AvroTypes.of(Score.class),
+            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching()))
+        .uid("score");
+    return new Outputs(scores, deadLetters, specs);
+  }
+}
