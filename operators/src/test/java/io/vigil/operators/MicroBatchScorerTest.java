@@ -1,0 +1,201 @@
+package io.vigil.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vigil.operators.onnx.ExecutionOptions;
+import io.vigil.operators.onnx.LoadedModel;
+import io.vigil.operators.onnx.ModelRef;
+import io.vigil.operators.onnx.StepModelRunner;
+import io.vigil.operators.onnx.WindowModelRunner;
+import io.vigil.schemas.ModelScore;
+import io.vigil.schemas.Score;
+import io.vigil.schemas.SequenceEvent;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scorer against an independent reference: each key's sequence fed alone, in order, one
+ * event per ONNX call. Batching across keys must not change any score.
+ */
+class MicroBatchScorerTest {
+
+  static final ModelRef STEP = ModelRef.of("src/test/resources/contract/good-step.onnx");
+  static final ModelRef WINDOW = ModelRef.of("src/test/resources/contract/good-window.onnx");
+  static final int F = 3;
+  static final int T = 5;
+
+  /** 30 keys, 12 events each, shuffled so keys interleave and repeat within a batch. */
+  static List<SequenceEvent> events(long seed) {
+    Random random = new Random(seed);
+    Map<String, Integer> next = new LinkedHashMap<>();
+    List<String> draws = new ArrayList<>();
+    for (int k = 0; k < 30; k++) {
+      for (int i = 0; i < 12; i++) {
+        draws.add("key-" + k);
+      }
+    }
+    java.util.Collections.shuffle(draws, random);
+    List<SequenceEvent> out = new ArrayList<>();
+    for (String key : draws) {
+      int i = next.merge(key, 1, Integer::sum) - 1;
+      List<Float> f = List.of((float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian());
+      out.add(new SequenceEvent(key, key + "#" + i, Instant.ofEpochMilli(1000L * out.size()), f));
+    }
+    return out;
+  }
+
+  /** Per event, [step score, window score or NaN], computed key by key with batch 1. */
+  static Map<String, float[]> reference(List<SequenceEvent> events) throws Exception {
+    Map<String, float[]> expected = new HashMap<>();
+    try (LoadedModel step = LoadedModel.load(STEP, ExecutionOptions.cpu());
+        LoadedModel window = LoadedModel.load(WINDOW, ExecutionOptions.cpu())) {
+      StepModelRunner stepRunner = new StepModelRunner(step);
+      WindowModelRunner windowRunner = new WindowModelRunner(window);
+      Map<String, float[]> state = new HashMap<>();
+      Map<String, List<float[]>> history = new HashMap<>();
+      for (SequenceEvent e : events) {
+        float[] x = new float[F];
+        for (int f = 0; f < F; f++) {
+          x[f] = e.getFeatures().get(f);
+        }
+        float[][] s = {state.computeIfAbsent(e.getEntityId(), k -> new float[4]).clone()};
+        float stepScore = stepRunner.run(x, s, 1)[0];
+        state.put(e.getEntityId(), s[0]);
+        List<float[]> h = history.computeIfAbsent(e.getEntityId(), k -> new ArrayList<>());
+        h.add(x);
+        float windowScore = Float.NaN;
+        if (h.size() >= T) {
+          float[] rows = new float[T * F];
+          for (int t = 0; t < T; t++) {
+            System.arraycopy(h.get(h.size() - T + t), 0, rows, t * F, F);
+          }
+          windowScore = windowRunner.run(rows, 1)[0];
+        }
+        expected.put(e.getEventId(), new float[] {stepScore, windowScore});
+      }
+    }
+    return expected;
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, SequenceEvent, Score> harness(BatchingOptions batching) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new MicroBatchScorer(List.of(STEP, WINDOW), ExecutionOptions.cpu(), batching), SequenceEvent::getEntityId, Types.STRING);
+  }
+
+  static List<Score> scores(KeyedOneInputStreamOperatorTestHarness<String, SequenceEvent, Score> h) {
+    List<Score> out = new ArrayList<>();
+    for (Object o : h.getOutput()) {
+      if (o instanceof StreamRecord<?> r) {
+        out.add((Score) r.getValue());
+      }
+    }
+    return out;
+  }
+
+  static void assertMatches(List<Score> actual, Map<String, float[]> expected) {
+    assertThat(actual).extracting(Score::getEventId).doesNotHaveDuplicates();
+    assertThat(actual).hasSize(expected.size());
+    for (Score s : actual) {
+      float[] want = expected.get(s.getEventId());
+      ModelScore step = s.getScores().get(0);
+      ModelScore window = s.getScores().get(1);
+      assertThat(step.getModel()).isEqualTo("rnn");
+      assertThat(step.getScore()).as(s.getEventId()).isCloseTo(want[0], within(1e-6f));
+      assertThat(window.getModel()).isEqualTo("energy");
+      if (Float.isNaN(want[1])) {
+        assertThat(window.getScore()).as("no window score before T events: " + s.getEventId()).isNull();
+      } else {
+        assertThat(window.getScore()).as(s.getEventId()).isCloseTo(want[1], within(1e-6f));
+      }
+    }
+  }
+
+  @Test
+  void batchedAcrossKeysEqualsEachKeyAloneInOrder() throws Exception {
+    List<SequenceEvent> events = events(1);
+    for (int maxBatch : new int[] {1, 7, 64, 1000}) {
+      try (var h = harness(new BatchingOptions(maxBatch, 60_000))) {
+        h.open();
+        for (SequenceEvent e : events) {
+          h.processElement(e, e.getEventTime().toEpochMilli());
+        }
+        h.endInput();
+        h.close();
+        assertMatches(scores(h), reference(events));
+      }
+    }
+  }
+
+  @Test
+  void eachKeysOutputKeepsItsInputOrder() throws Exception {
+    List<SequenceEvent> events = events(2);
+    try (var h = harness(new BatchingOptions(50, 60_000))) {
+      h.open();
+      for (SequenceEvent e : events) {
+        h.processElement(e, 0);
+      }
+      h.close();
+      Map<String, Integer> last = new HashMap<>();
+      for (Score s : scores(h)) {
+        int index = Integer.parseInt(s.getEventId().substring(s.getEventId().indexOf('#') + 1));
+        assertThat(index).isEqualTo(last.merge(s.getEntityId(), 0, (a, b) -> a + 1));
+      }
+    }
+  }
+
+  @Test
+  void maxDelayFlushesAPartialBatch() throws Exception {
+    try (var h = harness(new BatchingOptions(1000, 10))) {
+      h.open();
+      h.setProcessingTime(0);
+      SequenceEvent e = events(3).get(0);
+      h.processElement(e, 0);
+      assertThat(scores(h)).isEmpty();
+      h.setProcessingTime(10);
+      assertThat(scores(h)).extracting(Score::getEventId).containsExactly(e.getEventId());
+    }
+  }
+
+  @Test
+  void bufferIsFlushedBeforeTheBarrierAndStateIsRestoredExactly() throws Exception {
+    List<SequenceEvent> events = events(4);
+    List<SequenceEvent> first = events.subList(0, events.size() / 2);
+    List<SequenceEvent> second = events.subList(events.size() / 2, events.size());
+    List<Score> all = new ArrayList<>();
+    OperatorSubtaskState snapshot;
+    try (var h = harness(new BatchingOptions(1000, 60_000))) {
+      h.open();
+      for (SequenceEvent e : first) {
+        h.processElement(e, 0);
+      }
+      assertThat(scores(h)).as("all buffered: nothing scored yet").isEmpty();
+      h.prepareSnapshotPreBarrier(1);
+      assertThat(scores(h)).as("flushed before the barrier").hasSize(first.size());
+      snapshot = h.snapshot(1, 1);
+      all.addAll(scores(h));
+    }
+    try (var restored = harness(new BatchingOptions(1000, 60_000))) {
+      restored.setup();
+      restored.initializeState(snapshot);
+      restored.open();
+      for (SequenceEvent e : second) {
+        restored.processElement(e, 0);
+      }
+      restored.endInput();
+      restored.close();
+      all.addAll(scores(restored));
+    }
+    assertMatches(all, reference(events));
+  }
+}
