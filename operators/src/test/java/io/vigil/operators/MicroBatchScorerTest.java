@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.operators.onnx.ExecutionOptions;
-import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelRef;
-import io.vigil.operators.onnx.StepModelRunner;
-import io.vigil.operators.onnx.WindowModelRunner;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
@@ -32,8 +29,6 @@ class MicroBatchScorerTest {
 
   static final ModelRef STEP = ModelRef.of("src/test/resources/contract/good-step.onnx");
   static final ModelRef WINDOW = ModelRef.of("src/test/resources/contract/good-window.onnx");
-  static final int F = 3;
-  static final int T = 5;
 
   /** 30 keys, 12 events each, shuffled so keys interleave and repeat within a batch. */
   static List<SequenceEvent> events(long seed) {
@@ -55,37 +50,8 @@ class MicroBatchScorerTest {
     return out;
   }
 
-  /** Per event, [step score, window score or NaN], computed key by key with batch 1. */
   static Map<String, float[]> reference(List<SequenceEvent> events) throws Exception {
-    Map<String, float[]> expected = new HashMap<>();
-    try (LoadedModel step = LoadedModel.load(STEP, ExecutionOptions.cpu());
-        LoadedModel window = LoadedModel.load(WINDOW, ExecutionOptions.cpu())) {
-      StepModelRunner stepRunner = new StepModelRunner(step);
-      WindowModelRunner windowRunner = new WindowModelRunner(window);
-      Map<String, float[]> state = new HashMap<>();
-      Map<String, List<float[]>> history = new HashMap<>();
-      for (SequenceEvent e : events) {
-        float[] x = new float[F];
-        for (int f = 0; f < F; f++) {
-          x[f] = e.getFeatures().get(f);
-        }
-        float[][] s = {state.computeIfAbsent(e.getEntityId(), k -> new float[4]).clone()};
-        float stepScore = stepRunner.run(x, s, 1)[0];
-        state.put(e.getEntityId(), s[0]);
-        List<float[]> h = history.computeIfAbsent(e.getEntityId(), k -> new ArrayList<>());
-        h.add(x);
-        float windowScore = Float.NaN;
-        if (h.size() >= T) {
-          float[] rows = new float[T * F];
-          for (int t = 0; t < T; t++) {
-            System.arraycopy(h.get(h.size() - T + t), 0, rows, t * F, F);
-          }
-          windowScore = windowRunner.run(rows, 1)[0];
-        }
-        expected.put(e.getEventId(), new float[] {stepScore, windowScore});
-      }
-    }
-    return expected;
+    return PerKeyReference.scores(List.of(STEP, WINDOW), events);
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, SequenceEvent, Score> harness(BatchingOptions batching) throws Exception {
