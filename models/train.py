@@ -1,0 +1,226 @@
+#!/usr/bin/python3
+"""Trains Vigil's three model families and exports them per the model contract.
+
+    /usr/bin/python3 models/train.py --data TRAIN.csv --test-data TEST.csv --out models [--quick]
+
+Method (details in models/README.md): entity split 80/20 into train / validation; model
+choices by K-fold CV on the train part; final fit on the train part with early stopping on
+validation; alert threshold = max F1 on validation; metrics reported on the separate test CSV.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vigil_models import data, export, nets, report  # noqa: E402
+from vigil_models.train_loop import (AutoEncoderTask, FitConfig, RecurrentTask, WindowTask,  # noqa: E402
+                                     cross_validate, selection_score, train_one)
+
+VERSION = "1.0.0"
+WINDOW = 16
+# Hidden-unit noise injected while training the supervised nets (see nets.HiddenNoise).
+HIDDEN_NOISE = 0.05
+
+# Candidate grids for K-fold CV. Quick mode keeps the first value of every axis but hidden
+# size / channels, so CI still exercises a real choice.
+SPACES = {
+    "recurrent": {"hidden": [16, 32], "weight_decay": [1e-5, 1e-4], "dropout": [0.0, 0.2]},
+    "cnn": {"channels": [16, 32], "weight_decay": [1e-5, 1e-4], "dropout": [0.0, 0.2]},
+    "autoencoder": {"hidden": [64], "bottleneck": [8, 16], "weight_decay": [1e-5, 1e-4], "dropout": [0.0, 0.1]},
+}
+# Hyper-parameters of the cell-type comparison (before CV tunes the chosen cell).
+CELL_TRIAL = {"hidden": 32, "weight_decay": 1e-5, "dropout": 0.0}
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def builders(f: int):
+    return {
+        "cnn": lambda hp: nets.CNNNet(f, hp["channels"], hp["dropout"], HIDDEN_NOISE),
+        "autoencoder": lambda hp: nets.AutoEncoder(f, WINDOW, hp["hidden"], hp["bottleneck"], hp["dropout"]),
+    }
+
+
+def recurrent_builder(cell: str, f: int):
+    return lambda hp: nets.RecurrentNet(cell, f, hp["hidden"], hp["dropout"], HIDDEN_NOISE)
+
+
+def quick_space(space: dict) -> dict:
+    return {k: (v if k in ("hidden", "channels", "bottleneck") else v[:1]) for k, v in space.items()}
+
+
+def evaluate(model, task, val_ds, test_ds, labelled: bool, alert_rate: float):
+    """Threshold on validation (max F1, or the (1 - alert_rate) quantile without labels), then
+    metrics on validation and test at that threshold."""
+    val_scores = task.scores(model, val_ds)
+    if not labelled:
+        return float(np.quantile(val_scores, 1 - alert_rate)), None, None, None
+    thr = report.max_f1_threshold(val_ds.labels(), val_scores)
+    val_m = report.metrics(val_ds.labels(), val_scores, thr)
+    if test_ds is None:
+        return thr, val_m, None, None
+    test_scores = task.scores(model, test_ds)
+    return thr, val_m, report.metrics(test_ds.labels(), test_scores, thr), test_scores
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True, help="training CSV (entity_id, time, features[, label])")
+    ap.add_argument("--test-data", help="separate test CSV (another generator seed); metrics are reported on it")
+    ap.add_argument("--out", required=True, help="folder for <family>.onnx, fixtures/ and reports/")
+    ap.add_argument("--families", default="recurrent,cnn,autoencoder")
+    ap.add_argument("--cells", default="lstm,gru,rnn", help="recurrent cell types to compare on validation")
+    ap.add_argument("--features", help="comma-separated feature columns (default: every non-reserved column)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="small data, few epochs: a CI smoke run")
+    ap.add_argument("--alert-rate", type=float, default=0.01,
+                    help="without labels: alert on this share of validation scores")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    t_start = time.time()
+    torch.set_num_threads(args.threads)
+    features = args.features.split(",") if args.features else None
+    limit = dict(max_entities=40, max_steps=200) if args.quick else {}
+    ds = data.load_csv(args.data, features, **limit)
+    test = data.load_csv(args.test_data, ds.feature_names, **(dict(max_entities=20, max_steps=200) if args.quick else {})) \
+        if args.test_data else None
+    families = args.families.split(",")
+    if not ds.labelled:
+        log(f"{args.data} has no 'label' column: training the autoencoder only (the supervised recurrent "
+            f"and CNN models need labels); its threshold is the {1 - args.alert_rate:.3f} quantile of "
+            f"validation scores and no precision/recall can be reported.")
+        families = ["autoencoder"]
+    if test is not None and not test.labelled:
+        log(f"{args.test_data} has no labels: no test metrics.")
+        test = None
+    f = len(ds.feature_names)
+    tr_idx, va_idx = data.split_entities(len(ds.sequences), 0.2, args.seed)
+    train_ds, val_ds = ds.subset(tr_idx), ds.subset(va_idx)
+    log(f"{len(ds.sequences)} entities ({len(train_ds.sequences)} train / {len(val_ds.sequences)} validation), "
+        f"{f} features, {'labelled' if ds.labelled else 'unlabelled'}; test: "
+        f"{len(test.sequences) if test else 0} entities")
+
+    cv_cfg = FitConfig(max_epochs=2 if args.quick else 10, patience=2 if args.quick else 3)
+    final_cfg = FitConfig(max_epochs=3 if args.quick else 60, patience=2 if args.quick else 6)
+    folds = 2 if args.quick else args.folds
+    augment = data.Augment()
+    os.makedirs(os.path.join(args.out, "fixtures"), exist_ok=True)
+    os.makedirs(os.path.join(args.out, "reports"), exist_ok=True)
+    summary, curves = {}, {}
+    for family in families:
+        t0 = time.time()
+        log(f"== {family}")
+        space = quick_space(SPACES[family]) if args.quick else SPACES[family]
+        extra = {}
+        if family == "recurrent":
+            task = RecurrentTask(augment)
+            trials = {}
+            for cell in args.cells.split(","):
+                m, h = train_one(recurrent_builder(cell, f), task, CELL_TRIAL, train_ds, val_ds, final_cfg, args.seed)
+                trials[cell] = round(selection_score(m, task, val_ds), 4)
+                log(f"  cell {cell}: validation AP {trials[cell]} ({h})")
+            cell = max(trials, key=trials.get)
+            build = recurrent_builder(cell, f)
+            extra = {"cell": cell, "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
+        elif family == "cnn":
+            task, build = WindowTask(WINDOW, augment), builders(f)["cnn"]
+        else:
+            task, build = AutoEncoderTask(WINDOW), builders(f)["autoencoder"]
+        hp, cv = cross_validate(build, task, space, train_ds, folds, cv_cfg, args.seed, log)
+        log(f"  chosen by {folds}-fold CV: {hp}")
+        model, hist = train_one(build, task, hp, train_ds, val_ds, final_cfg, args.seed)
+        log(f"  final fit: {hist}")
+        thr, val_m, test_m, test_scores = evaluate(model, task, val_ds, test, ds.labelled, args.alert_rate)
+        log(f"  threshold {thr:.6g}; validation {val_m}; test {test_m}")
+        if test_scores is not None:
+            curves[family] = (test.labels(), test_scores)
+
+        hparams = {**hp, **({"cell": extra["cell"]} if extra else {}), "window": WINDOW if family != "recurrent" else None,
+                   "hidden_noise": HIDDEN_NOISE if family != "autoencoder" else 0.0,
+                   "augment": augment.__dict__ if family != "autoencoder" else None,
+                   "lr": final_cfg.lr, "lr_gamma": final_cfg.gamma, "max_epochs": final_cfg.max_epochs,
+                   "patience": final_cfg.patience, "cv_folds": folds, "quick": args.quick}
+        hparams = {k: v for k, v in hparams.items() if v is not None}
+        meta = {
+            "vigil.contract": "1", "vigil.name": family, "vigil.version": f"{VERSION}+{ds.sha256[:8]}",
+            "vigil.kind": "step" if family == "recurrent" else "window",
+            "vigil.features": f, "vigil.feature_names": ",".join(ds.feature_names),
+            "vigil.threshold": repr(thr), "vigil.hparams": json.dumps(hparams),
+            "vigil.val_metrics": json.dumps(val_m), "vigil.test_metrics": json.dumps(test_m),
+            "vigil.seed": args.seed, "vigil.data_sha256": ds.sha256, "vigil.opset": export.OPSET,
+        }
+        path = os.path.join(args.out, f"{family}.onnx")
+        fixture = os.path.join(args.out, "fixtures", f"{family}-parity.json")
+        fixture_ds = test or val_ds
+        rng = np.random.default_rng(args.seed)
+        if family == "recurrent":
+            meta["vigil.cell"] = extra["cell"]
+            export.check_step_matches_sequence(model, fixture_ds.sequences[0].x[:50])
+            export.export_step(model, path, meta)
+            write_step_fixture(fixture, model, fixture_ds, rng)
+        else:
+            meta["vigil.window"] = WINDOW
+            export.export_window(model, WINDOW, path, meta)
+            w = data.dataset_windows(fixture_ds, WINDOW)[0]
+            export.write_parity_fixtures(fixture, family, nets.WindowScorer(model),
+                                         lambda b: {"window": w[rng.choice(len(w), b, replace=False)]})
+        summary[family] = {"hparams": hparams, "cv": cv, "fit": hist, "threshold": thr, "val": val_m,
+                           "test": test_m, "bytes": os.path.getsize(path), "seconds": round(time.time() - t0), **extra}
+        log(f"  wrote {path} ({os.path.getsize(path)} bytes) in {time.time() - t0:.0f}s")
+
+    if curves:
+        report.plot_curves(curves, os.path.join(args.out, "reports", ""))
+    summary["wall_seconds"] = round(time.time() - t_start)
+    with open(os.path.join(args.out, "reports", "summary.json"), "w") as fh:
+        json.dump(summary, fh, indent=1)
+    log(results_table(summary))
+    log(f"total {summary['wall_seconds']}s")
+
+
+def write_step_fixture(path, net, ds, rng):
+    """Parity inputs for the step model: real rows, and the real states the net reaches after
+    a random number of steps of the same entity (zero states would test only half the graph)."""
+    step = nets.RecurrentStep(net)
+
+    def make(b):
+        xs, states = [], []
+        for e in rng.choice(len(ds.sequences), b, replace=len(ds.sequences) < b):
+            seq = ds.sequences[e].x
+            t = int(rng.integers(1, len(seq)))
+            with torch.no_grad():
+                _, st = net(torch.from_numpy(seq[:t])[None])
+            st = st if isinstance(st, tuple) else (st,)
+            xs.append(seq[t])
+            states.append([s[0, 0].numpy() for s in st])
+        inputs = {"x": np.stack(xs)}
+        for i in range(step.n_states):
+            inputs[f"state_in_{i}"] = np.stack([s[i] for s in states])
+        return inputs
+    export.write_parity_fixtures(path, "recurrent", step, make)
+
+
+def results_table(summary) -> str:
+    rows = ["| model | threshold | precision | recall | F1 | specificity | ROC-AUC | PR-AUC | TP | FP | TN | FN |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for family, s in summary.items():
+        if not isinstance(s, dict) or not s.get("test"):
+            continue
+        m = s["test"]
+        name = f"{family} ({s['cell']})" if "cell" in s else family
+        rows.append(f"| {name} | {m['threshold']:.4g} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
+                    f"{m['specificity']:.3f} | {m['roc_auc']:.3f} | {m['pr_auc']:.3f} | {m['tp']} | {m['fp']} | "
+                    f"{m['tn']} | {m['fn']} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    main()

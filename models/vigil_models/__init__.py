@@ -1,0 +1,1 @@
+"""Training, export and reporting code for Vigil's three model families (see models/README.md)."""
