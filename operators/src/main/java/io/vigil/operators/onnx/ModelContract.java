@@ -24,7 +24,7 @@ public final class ModelContract {
   public static final String STATE_OUT = "state_out_";
 
   private static final String FIX =
-      "Fix: export the model with models/train.py (or follow the contract in shared/DESIGN.md), "
+      "Fix: export the model with models/train.py (or follow the model contract in README.md), "
           + "or point the job at another model file.";
 
   private ModelContract() {}

@@ -15,18 +15,19 @@ final class RuntimeOptions {
       description = "Checkpoint interval; exactly-once output becomes visible at each checkpoint (default: ${DEFAULT-VALUE}).")
   long checkpointIntervalMs;
 
-  @Option(names = "--checkpoint-dir", description = "Where checkpoints go (default: a folder under the work directory).")
-  Path checkpointDir;
+  @Option(names = "--checkpoint-dir", paramLabel = "PATH|URI",
+      description = "Where checkpoints go: a path or a URI such as s3://bucket/vigil (default: a folder under the work directory).")
+  String checkpointDir;
 
-  @Option(names = "--restore-from", paramLabel = "PATH", description = "A checkpoint or savepoint to restore the job from.")
-  Path restoreFrom;
+  @Option(names = "--restore-from", paramLabel = "PATH|URI", description = "A retained checkpoint (chk-N folder) or savepoint to restore the job from.")
+  String restoreFrom;
 
   RuntimeSettings settings(Path workDir, int webUiPort) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be >= 1");
     }
-    Path checkpoints = checkpointDir != null ? checkpointDir : workDir.resolve("checkpoints");
-    return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), checkpoints.toAbsolutePath(),
-        restoreFrom == null ? null : restoreFrom.toAbsolutePath(), webUiPort);
+    String checkpoints = checkpointDir != null ? checkpointDir : workDir.resolve("checkpoints").toString();
+    return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), RuntimeSettings.location(checkpoints),
+        RuntimeSettings.location(restoreFrom), webUiPort);
   }
 }

@@ -36,7 +36,7 @@ public final class FlinkEnvironments {
   static Configuration configuration(RuntimeSettings settings) {
     Map<String, String> keys = new HashMap<>();
     keys.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
-    keys.put("execution.checkpointing.dir", settings.checkpointDir().toUri().toString());
+    keys.put("execution.checkpointing.dir", settings.checkpointDir());
     keys.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     keys.put("state.backend.type", "hashmap");
     // With checkpoints on, Flink's default restart strategy retries forever: a broken job would hang.
@@ -44,7 +44,7 @@ public final class FlinkEnvironments {
     keys.put("restart-strategy.fixed-delay.attempts", "3");
     keys.put("restart-strategy.fixed-delay.delay", "2 s");
     if (settings.restoreFrom() != null) {
-      keys.put("execution.state-recovery.path", settings.restoreFrom().toUri().toString());
+      keys.put("execution.state-recovery.path", settings.restoreFrom());
     }
     return Configuration.fromMap(keys);
   }

@@ -6,11 +6,20 @@ import java.time.Duration;
 /**
  * How Flink runs the job: parallelism, checkpoints (on, at this interval, kept on cancel so a
  * job can be restored), an optional checkpoint or savepoint to restore from, and the web UI port
- * of a local MiniCluster (0 = no web UI).
+ * of a local MiniCluster (0 = no web UI). Locations are URIs ({@code file:///...}, {@code s3://...}).
  */
 public record RuntimeSettings(
     int parallelism,
     Duration checkpointInterval,
-    Path checkpointDir,
-    Path restoreFrom,
-    int webUiPort) {}
+    String checkpointDir,
+    String restoreFrom,
+    int webUiPort) {
+
+  /** A local path or a URI; local paths become absolute {@code file:} URIs. */
+  public static String location(String pathOrUri) {
+    if (pathOrUri == null || pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return pathOrUri;
+    }
+    return Path.of(pathOrUri).toAbsolutePath().toUri().toString();
+  }
+}

@@ -77,7 +77,8 @@ class ScoringJobIntegrationTest {
   }
 
   RuntimeSettings runtime(Path restoreFrom) {
-    return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints"), restoreFrom, 0);
+    return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
+        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0);
   }
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {

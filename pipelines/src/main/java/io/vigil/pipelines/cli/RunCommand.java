@@ -1,0 +1,86 @@
+package io.vigil.pipelines.cli;
+
+import io.vigil.pipelines.job.FlinkEnvironments;
+import io.vigil.pipelines.job.KafkaScoringJob;
+import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vigil run}: the job against an existing Kafka cluster, locally or under {@code flink run}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {
+        "Run the scoring job against an existing Kafka cluster. Locally this starts a Flink MiniCluster;",
+        "packaged, submit it to a cluster with: flink run pipelines/target/vigil-pipelines-*-job.jar run ...",
+        "Client settings such as security.protocol, sasl.* and ssl.* go in --kafka-config (a properties",
+        "file, so secrets stay off the command line) or --kafka-property; they are never logged."})
+final class RunCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
+  String bootstrapServers;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties file passed to every client.")
+  Path kafkaConfig;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "One Kafka client property (repeatable; overrides --kafka-config).")
+  Map<String, String> kafkaProperties = new HashMap<>();
+
+  @Option(names = "--events-topic", defaultValue = Topics.EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
+  String eventsTopic;
+
+  @Option(names = "--scores-topic", defaultValue = Topics.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
+  String scoresTopic;
+
+  @Option(names = "--dead-letters-topic", defaultValue = Topics.DEAD_LETTERS, description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+  String deadLettersTopic;
+
+  @Option(names = "--group-id", defaultValue = "vigil-scoring", description = "Consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
+  String groupId;
+
+  @Option(names = "--job-name", defaultValue = "vigil-scoring", description = "Flink job name (default: ${DEFAULT-VALUE}).")
+  String jobName;
+
+  @Mixin
+  ScoringOptions scoring;
+
+  @Mixin
+  RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> client = new HashMap<>(readConfig());
+    client.putAll(kafkaProperties);
+    KafkaSettings kafka = new KafkaSettings(bootstrapServers, eventsTopic, scoresTopic, deadLettersTopic, groupId, groupId, client);
+    StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0));
+    KafkaScoringJob.attach(env, kafka, scoring.settings());
+    System.out.println("vigil run: submitting " + jobName + " with " + kafka);
+    env.execute(jobName);
+    return 0;
+  }
+
+  private Map<String, String> readConfig() {
+    if (kafkaConfig == null) {
+      return Map.of();
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(kafkaConfig)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--kafka-config " + kafkaConfig.toAbsolutePath() + " cannot be read (" + e.getMessage()
+          + "). Fix: point it at a readable Java properties file of Kafka client settings.");
+    }
+    Map<String, String> out = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+    return out;
+  }
+}
