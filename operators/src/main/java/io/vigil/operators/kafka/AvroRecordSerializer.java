@@ -10,7 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes Avro records to a topic in single-object encoding, keyed (so one entity's records stay
- * in one partition, in order) and timestamped with the element's event time.
+ * in one partition, in order). The Kafka timestamp is left to the producer: it is when Vigil
+ * wrote the record (event time is in the payload), which makes event-to-score latency readable.
  */
 public final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
 
@@ -33,6 +34,6 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> implements
   @Override
   public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
     String k = key.apply(element);
-    return new ProducerRecord<>(topic, null, timestamp, k == null ? null : k.getBytes(StandardCharsets.UTF_8), codec.encode(element));
+    return new ProducerRecord<>(topic, null, null, k == null ? null : k.getBytes(StandardCharsets.UTF_8), codec.encode(element));
   }
 }

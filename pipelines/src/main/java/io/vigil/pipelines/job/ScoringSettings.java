@@ -6,9 +6,26 @@ import io.vigil.operators.onnx.ModelRef;
 import java.time.Duration;
 import java.util.List;
 
-/** What the scoring topology needs, independent of where events come from and go to. */
+/**
+ * What the scoring topology needs, independent of where events come from and go to.
+ * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
+ */
 public record ScoringSettings(
     List<ModelRef> models,
     ExecutionOptions execution,
     BatchingOptions batching,
-    Duration maxOutOfOrderness) {}
+    Duration maxOutOfOrderness,
+    boolean passThrough) {
+
+  public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
+    this(models, execution, batching, maxOutOfOrderness, false);
+  }
+
+  public ScoringSettings withBatching(BatchingOptions b) {
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, passThrough);
+  }
+
+  public ScoringSettings asPassThrough() {
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, true);
+  }
+}

@@ -39,7 +39,7 @@ public final class ScoringTopology {
         .name("event-time").uid("event-time")
         .keyBy(SequenceEvent::getEntityId)
         .transform("score", AvroTypes.of(Score.class),
-            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching()))
+            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.passThrough()))
         .uid("score");
     return new Outputs(scores, deadLetters, specs);
   }

@@ -1,0 +1,130 @@
+package io.vigil.pipelines.bench;
+
+import io.vigil.operators.BatchingOptions;
+import io.vigil.pipelines.job.FlinkEnvironments;
+import io.vigil.pipelines.job.KafkaScoringJob;
+import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.RuntimeSettings;
+import io.vigil.pipelines.job.ScoringSettings;
+import io.vigil.pipelines.kafka.EmbeddedKafka;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
+
+/**
+ * Runs (a), (a'), (b) and (c) in one process, on the same models, data, broker and cores, so
+ * their ratios are comparable. Every job run reads a backlog or a paced feed from the embedded
+ * broker and is measured on its committed output.
+ */
+public final class Benchmark {
+
+  /** Benchmark knobs. */
+  public record Settings(int events, int naiveEvents, int entities, int parallelism, int latencySeconds,
+      double ceilingSeconds, long seed) {}
+
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+  private static final int WARMUP_SECONDS = 5;
+
+  private final Settings settings;
+  private final ScoringSettings scoring;
+  private final PrintStream log;
+  private EmbeddedKafka kafka;
+  private Path work;
+
+  public Benchmark(Settings settings, ScoringSettings scoring, PrintStream log) {
+    this.settings = settings;
+    this.scoring = scoring;
+    this.log = log;
+  }
+
+  public BenchResult run() throws Exception {
+    work = Files.createTempDirectory("vigil-bench-");
+    try (EmbeddedKafka broker = EmbeddedKafka.start(List.of("bench-backlog", "bench-naive"), settings.parallelism());
+        BenchEvents events = new BenchEvents(broker.bootstrapServers(), settings.entities(), settings.seed())) {
+      kafka = broker;
+      log.println("bench: loading backlogs...");
+      events.backlog("bench-backlog", settings.events());
+      events.backlog("bench-naive", settings.naiveEvents());
+
+      log.println("bench: (a) ONNX Runtime ceiling...");
+      double ceiling = OnnxCeiling.eventsPerSecond(scoring.models(), scoring.execution(), events.features(4096),
+          scoring.batching().maxBatch(), settings.parallelism(), settings.ceilingSeconds());
+      log.println("bench: (a') pass-through job...");
+      double passthrough = backlog("passthrough", scoring.asPassThrough(), "bench-backlog", settings.events());
+      log.println("bench: (b) naive job...");
+      double naive = backlog("naive", scoring.withBatching(BatchingOptions.unbatched()), "bench-naive", settings.naiveEvents());
+      log.println("bench: (c) Vigil job...");
+      double pipeline = backlog("pipeline", scoring, "bench-backlog", settings.events());
+      log.printf("bench: (c) latency at full load (%.0f events/s)...%n", pipeline);
+      double[] full = latency("full", events, pipeline);
+      log.printf("bench: (c) latency at half load (%.0f events/s)...%n", pipeline / 2);
+      double[] half = latency("half", events, pipeline / 2);
+      return new BenchResult(ceiling, passthrough, naive, pipeline, full[0], full[1], pipeline, half[0], half[1],
+          pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
+          String.join(",", scoring.models().stream().map(Object::toString).toList()));
+    } finally {
+      FileUtils.deleteDirectoryQuietly(work.toFile());
+    }
+  }
+
+  /** Events/s of one job variant over a pre-loaded backlog. */
+  private double backlog(String name, ScoringSettings variant, String input, int count) throws Exception {
+    KafkaSettings k = topics(name, input);
+    JobClient job = start(name, k, variant);
+    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.scoresTopic())) {
+      long seen = watch.await(count, RUN_TIMEOUT, false);
+      if (seen < count) {
+        throw new IllegalStateException(name + ": only " + seen + " of " + count + " scores within " + RUN_TIMEOUT);
+      }
+      return watch.ratePerSecond(seen);
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** {p50, p99} event-to-score latency in ms with events fed live at {@code rate}, after a warm-up. */
+  private double[] latency(String name, BenchEvents events, double rate) throws Exception {
+    String input = "bench-live-" + name;
+    kafka.createTopics(List.of(input), settings.parallelism());
+    KafkaSettings k = topics("live-" + name, input);
+    JobClient job = start("live-" + name, k, scoring);
+    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.scoresTopic())) {
+      long measureFrom = System.currentTimeMillis() + WARMUP_SECONDS * 1000L;
+      long sent = events.paced(input, rate, WARMUP_SECONDS + settings.latencySeconds());
+      watch.await(sent, RUN_TIMEOUT, true);
+      long[] measured = watch.latencies.stream().filter(l -> l[0] >= measureFrom).mapToLong(l -> l[1]).sorted().toArray();
+      return new double[] {percentile(measured, 0.50), percentile(measured, 0.99)};
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private KafkaSettings topics(String name, String input) throws Exception {
+    KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), input, "bench-" + name + "-scores",
+        "bench-" + name + "-dead-letters", "bench-" + name, "bench-" + name, Map.of());
+    kafka.createTopics(List.of(k.scoresTopic(), k.deadLettersTopic()), settings.parallelism());
+    return k;
+  }
+
+  private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
+    RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), Duration.ofSeconds(1),
+        work.resolve(name).toUri().toString(), null, 0);
+    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
+    KafkaScoringJob.attach(env, k, variant);
+    return env.executeAsync("bench-" + name);
+  }
+
+  static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  }
+}

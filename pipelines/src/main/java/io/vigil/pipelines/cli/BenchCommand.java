@@ -1,0 +1,60 @@
+package io.vigil.pipelines.cli;
+
+import io.vigil.pipelines.bench.Benchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vigil bench}: throughput and latency of the real pipeline against its baselines, in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {
+        "Measure, in one process on the same models, data, broker and cores:",
+        " (a)  ONNX Runtime alone on pre-built batches (the compute ceiling)",
+        " (a') the Kafka -> Flink -> Kafka job with a pass-through scorer keeping the same state (the I/O ceiling)",
+        " (b)  the job scoring each event alone, one ONNX call per event per model (the naive baseline)",
+        " (c)  the Vigil job micro-batching across keys: events/s, and p50/p99 event-to-score latency",
+        "      with events fed live at (c)'s full rate and at half of it.",
+        "Prints a table; --json FILE also writes the numbers as JSON."})
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--events", defaultValue = "300000", description = "Backlog size for (a') and (c) (default: ${DEFAULT-VALUE}).")
+  int events;
+
+  @Option(names = "--naive-events", defaultValue = "60000", description = "Backlog size for (b) (default: ${DEFAULT-VALUE}).")
+  int naiveEvents;
+
+  @Option(names = "--entities", defaultValue = "1000", description = "Number of keys (default: ${DEFAULT-VALUE}).")
+  int entities;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism and ceiling threads (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--latency-seconds", defaultValue = "15", description = "Measured seconds per latency run, after 5 s warm-up (default: ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--ceiling-seconds", defaultValue = "5", description = "Measured seconds of the ONNX-only run (default: ${DEFAULT-VALUE}).")
+  double ceilingSeconds;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Mixin
+  ScoringOptions scoring;
+
+  @Override
+  public Integer call() throws Exception {
+    var result = new Benchmark(new Benchmark.Settings(events, naiveEvents, entities, parallelism, latencySeconds,
+        ceilingSeconds, seed), scoring.settings(), System.err).run();
+    System.out.print(result.table());
+    if (json != null) {
+      Files.writeString(json, result.json());
+    }
+    return 0;
+  }
+}
