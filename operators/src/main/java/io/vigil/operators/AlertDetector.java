@@ -1,0 +1,190 @@
+package io.vigil.operators;
+
+import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertStatus;
+import io.vigil.schemas.ModelPeak;
+import io.vigil.schemas.ModelScore;
+import io.vigil.schemas.Score;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Opens and closes alerts per entity (input keyed by entityId) by the {@link AlertRules}: at most
+ * one open alert per entity, hysteresis between the open and close thresholds, a cooldown after
+ * each close. Emits an {@link Alert} with status OPEN when one opens and with status CLOSED, the
+ * whole story, when it closes. Event time is the Score's eventTime; no timers are used, so an alert
+ * closes only when a low enough score arrives for its entity.
+ *
+ * <p>The open alert and the cooldown end live in keyed state and survive checkpoints. Metrics:
+ * counters {@code alertsOpened}, {@code alertsClosed}, {@code alertsSuppressed} (opens blocked by
+ * the cooldown) and the gauge {@code openAlerts}: this subtask's open alerts, kept in operator
+ * state so it is restored with the keyed state. After a rescale each subtask's value may be off
+ * (even negative), but their sum stays exact, since the counts are split, not copied.
+ */
+public final class AlertDetector extends KeyedProcessFunction<String, Score, Alert> implements CheckpointedFunction {
+
+  private final AlertRules rules;
+
+  private transient ValueState<Alert> openAlert;
+  private transient ValueState<Long> cooldownUntil;
+  private transient ListState<Long> openCount;
+  private transient long openAlerts;
+  private transient Counter opened;
+  private transient Counter closed;
+  private transient Counter suppressed;
+
+  public AlertDetector(AlertRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    openCount = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("open-alerts", Types.LONG));
+    openAlerts = 0;
+    for (Long n : openCount.get()) {
+      openAlerts += n;
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    openCount.update(List.of(openAlerts));
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    openAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("open-alert", AvroTypes.of(Alert.class)));
+    cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
+    MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    opened = metrics.counter("alertsOpened");
+    closed = metrics.counter("alertsClosed");
+    suppressed = metrics.counter("alertsSuppressed");
+    metrics.gauge("openAlerts", (Gauge<Long>) this::openAlerts);
+  }
+
+  long openAlerts() {
+    return openAlerts;
+  }
+
+  @Override
+  public void processElement(Score score, Context ctx, Collector<Alert> out) throws Exception {
+    List<ModelScore> considered = new ArrayList<>();
+    for (ModelScore s : score.getScores()) {
+      if (rules.considers(s)) {
+        considered.add(s);
+      }
+    }
+    if (considered.isEmpty()) {
+      return;
+    }
+    Alert alert = openAlert.value();
+    if (alert == null) {
+      maybeOpen(score, considered, out);
+    } else {
+      extend(alert, score, considered, out);
+    }
+  }
+
+  private void maybeOpen(Score score, List<ModelScore> considered, Collector<Alert> out) throws Exception {
+    int firing = 0;
+    for (ModelScore s : considered) {
+      firing += rules.fires(s) ? 1 : 0;
+    }
+    if (!rules.combination().holds(firing, considered.size())) {
+      return;
+    }
+    long now = score.getEventTime().toEpochMilli();
+    Long quietUntil = cooldownUntil.value();
+    if (quietUntil != null) {
+      if (now < quietUntil) {
+        suppressed.inc();
+        return;
+      }
+      cooldownUntil.clear();
+    }
+    Alert alert = Alert.newBuilder()
+        .setAlertId(score.getEntityId() + "@" + now)
+        .setEntityId(score.getEntityId())
+        .setStatus(AlertStatus.OPEN)
+        .setOpenedAt(score.getEventTime())
+        .setOpeningEventId(score.getEventId())
+        .setFiredModels(new ArrayList<>())
+        .setPeakScores(new ArrayList<>())
+        .setEventIds(new ArrayList<>())
+        .setEvents(0)
+        .build();
+    record(alert, score, considered);
+    openAlert.update(alert);
+    openAlerts++;
+    opened.inc();
+    // A copy: the state object goes on changing while the alert is open.
+    out.collect(Alert.newBuilder(alert).build());
+  }
+
+  private void extend(Alert alert, Score score, List<ModelScore> considered, Collector<Alert> out) throws Exception {
+    record(alert, score, considered);
+    boolean firedModelScored = false;
+    boolean allBelow = true;
+    for (ModelScore s : considered) {
+      if (alert.getFiredModels().contains(s.getModel())) {
+        firedModelScored = true;
+        allBelow &= rules.belowClose(s);
+      }
+    }
+    if (!(firedModelScored && allBelow)) {
+      openAlert.update(alert);
+      return;
+    }
+    // Scores of one entity can arrive slightly out of order: never close before the open.
+    Instant closedAt = score.getEventTime().isBefore(alert.getOpenedAt()) ? alert.getOpenedAt() : score.getEventTime();
+    openAlert.clear();
+    cooldownUntil.update(closedAt.plus(rules.cooldown()).toEpochMilli());
+    openAlerts--;
+    closed.inc();
+    out.collect(Alert.newBuilder(alert).setStatus(AlertStatus.CLOSED).setClosedAt(closedAt).build());
+  }
+
+  /** Adds the event to the alert: its id, its peaks, the models it makes fire. */
+  private void record(Alert alert, Score score, List<ModelScore> considered) {
+    alert.setEvents(alert.getEvents() + 1);
+    if (alert.getEventIds().size() < rules.maxEventIds()) {
+      alert.getEventIds().add(score.getEventId());
+    }
+    for (ModelScore s : considered) {
+      if (rules.fires(s) && !alert.getFiredModels().contains(s.getModel())) {
+        alert.getFiredModels().add(s.getModel());
+      }
+      ModelPeak peak = peakOf(alert, s.getModel());
+      if (peak == null) {
+        alert.getPeakScores().add(new ModelPeak(s.getModel(), s.getScore(), rules.threshold(s)));
+      } else if (s.getScore() > peak.getPeak()) {
+        peak.setPeak(s.getScore());
+        peak.setThreshold(rules.threshold(s));
+      }
+    }
+  }
+
+  private static ModelPeak peakOf(Alert alert, String model) {
+    for (ModelPeak peak : alert.getPeakScores()) {
+      if (peak.getModel().equals(model)) {
+        return peak;
+      }
+    }
+    return null;
+  }
+}
