@@ -113,6 +113,25 @@ public record AlertRules(
       }
     }
 
+    /** Parses {@code any}, {@code all} or {@code at_least:K} (case-insensitive). */
+    public static Combination parse(String text) {
+      String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+      if (t.equals("any")) {
+        return ANY;
+      }
+      if (t.equals("all")) {
+        return ALL;
+      }
+      if (t.startsWith("at_least:")) {
+        try {
+          return atLeast(Integer.parseInt(t.substring("at_least:".length())));
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+      }
+      throw new IllegalArgumentException("alert combination must be any, all or at_least:K, is '" + text + "'");
+    }
+
     public static Combination atLeast(int k) {
       return new Combination(Kind.AT_LEAST, k);
     }

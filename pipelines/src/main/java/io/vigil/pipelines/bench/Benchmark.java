@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -107,9 +106,8 @@ public final class Benchmark {
   }
 
   private KafkaSettings topics(String name, String input) throws Exception {
-    KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), input, "bench-" + name + "-scores",
-        "bench-" + name + "-dead-letters", "bench-" + name, "bench-" + name, Map.of());
-    kafka.createTopics(List.of(k.scoresTopic(), k.deadLettersTopic()), settings.parallelism());
+    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), input, "bench-" + name);
+    kafka.createTopics(k.outputTopics(), settings.parallelism());
     return k;
   }
 

@@ -44,6 +44,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dead-letters-topic", defaultValue = Topics.DEAD_LETTERS, description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
   String deadLettersTopic;
 
+  @Option(names = "--alerts-topic", defaultValue = Topics.ALERTS, description = "Alerts topic (default: ${DEFAULT-VALUE}).")
+  String alertsTopic;
+
   @Option(names = "--group-id", defaultValue = "vigil-scoring", description = "Consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
   String groupId;
 
@@ -60,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> client = new HashMap<>(readConfig());
     client.putAll(kafkaProperties);
-    KafkaSettings kafka = new KafkaSettings(bootstrapServers, eventsTopic, scoresTopic, deadLettersTopic, groupId, groupId, client);
+    KafkaSettings kafka = new KafkaSettings(bootstrapServers, eventsTopic, scoresTopic, deadLettersTopic, alertsTopic, groupId, groupId, client);
     StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0));
     KafkaScoringJob.attach(env, kafka, scoring.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);

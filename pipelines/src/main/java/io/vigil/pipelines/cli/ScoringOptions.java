@@ -1,11 +1,13 @@
 package io.vigil.pipelines.cli;
 
+import io.vigil.operators.AlertRules;
 import io.vigil.operators.BatchingOptions;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.pipelines.job.ScoringSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Command-line options for what is scored and how; shared by every command that runs the job. */
@@ -38,9 +40,32 @@ final class ScoringOptions {
       description = "How late (event time) events may arrive before watermarks pass them (default: ${DEFAULT-VALUE}).")
   long outOfOrdernessMs;
 
+  @Option(names = "--alert-when", defaultValue = "any",
+      description = "Which models must cross their threshold to open an alert: any, all or at_least:K (default: ${DEFAULT-VALUE}).")
+  String alertWhen;
+
+  @Option(names = "--alert-threshold", paramLabel = "MODEL=VALUE",
+      description = "Override a model's alert threshold (repeatable; default: the threshold in the model's metadata).")
+  Map<String, Float> alertThresholds = Map.of();
+
+  @Option(names = "--alert-hysteresis", defaultValue = "0.8",
+      description = "An alert closes when its models score below this fraction of their thresholds (default: ${DEFAULT-VALUE}).")
+  double alertHysteresis;
+
+  @Option(names = "--alert-cooldown-ms", defaultValue = "30000",
+      description = "Event time after a close before the same entity can alert again (default: ${DEFAULT-VALUE}).")
+  long alertCooldownMs;
+
   ScoringSettings settings() {
     List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream().map(ModelRef::of).toList();
+    AlertRules alerts = AlertRules.defaults()
+        .withCombination(AlertRules.Combination.parse(alertWhen))
+        .withHysteresis(alertHysteresis)
+        .withCooldown(Duration.ofMillis(alertCooldownMs));
+    for (Map.Entry<String, Float> t : alertThresholds.entrySet()) {
+      alerts = alerts.withThreshold(t.getKey(), t.getValue());
+    }
     return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
-        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs));
+        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, false);
   }
 }

@@ -62,7 +62,8 @@ public final class EmbeddedDemo {
           .withEntities(demo.entities()).withSeed(demo.seed()));
       DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), topics.eventsTopic(), Topics.FEEDBACK,
           stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
-      OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), topics.scoresTopic(), topics.deadLettersTopic());
+      OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), topics.scoresTopic(), topics.deadLettersTopic(),
+          topics.alertsTopic());
       Thread producing = new Thread(producer, "demo-producer");
       Thread monitoring = new Thread(monitor, "demo-monitor");
       long start = System.nanoTime();
@@ -85,8 +86,9 @@ public final class EmbeddedDemo {
       monitoring.join(10_000);
 
       long processed = monitor.scored.get() + monitor.dead.get();
-      out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d labels=%d events_per_s=%.0f seconds=%.1f drained=%s%n",
-          producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), producer.labelsSent.get(),
+      out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d alerts=%d labels=%d events_per_s=%.0f seconds=%.1f drained=%s%n",
+          producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), monitor.alertsOpened.get(),
+          producer.labelsSent.get(),
           processed / (elapsed / 1e9), elapsed / 1e9, drained);
       return drained ? 0 : 1;
     } finally {

@@ -1,5 +1,7 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.wire.Decoded;
@@ -23,16 +25,20 @@ final class OutputMonitor implements Runnable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final String scoresTopic;
+  private final String alertsTopic;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema());
   private final WireCodec<DeadLetter> deadLetters = new WireCodec<>(DeadLetter.getClassSchema());
+  private final WireCodec<Alert> alerts = new WireCodec<>(Alert.getClassSchema());
   private final Set<String> keys = new HashSet<>();
 
   final AtomicLong scored = new AtomicLong();
   final AtomicLong dead = new AtomicLong();
+  final AtomicLong alertsOpened = new AtomicLong();
+  final AtomicLong alertsOpen = new AtomicLong();
   final AtomicLong undecodable = new AtomicLong();
 
-  OutputMonitor(String bootstrap, String scoresTopic, String deadLettersTopic) {
+  OutputMonitor(String bootstrap, String scoresTopic, String deadLettersTopic, String alertsTopic) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("group.id", "vigil-demo-monitor");
@@ -40,8 +46,9 @@ final class OutputMonitor implements Runnable {
     p.put("isolation.level", "read_committed");
     p.put("enable.auto.commit", "false");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(scoresTopic, deadLettersTopic));
+    consumer.subscribe(List.of(scoresTopic, deadLettersTopic, alertsTopic));
     this.scoresTopic = scoresTopic;
+    this.alertsTopic = alertsTopic;
   }
 
   void stop() {
@@ -51,6 +58,17 @@ final class OutputMonitor implements Runnable {
 
   synchronized int keys() {
     return keys.size();
+  }
+
+  private void countAlert(Decoded<Alert> alert) {
+    if (!alert.isOk()) {
+      undecodable.incrementAndGet();
+    } else if (alert.value().getStatus() == AlertStatus.OPEN) {
+      alertsOpened.incrementAndGet();
+      alertsOpen.incrementAndGet();
+    } else {
+      alertsOpen.decrementAndGet();
+    }
   }
 
   @Override
@@ -68,6 +86,8 @@ final class OutputMonitor implements Runnable {
             } else {
               undecodable.incrementAndGet();
             }
+          } else if (r.topic().equals(alertsTopic)) {
+            countAlert(alerts.decode(r.value()));
           } else if (deadLetters.decode(r.value()).isOk()) {
             dead.incrementAndGet();
           } else {

@@ -3,6 +3,7 @@ package io.vigil.pipelines.job;
 import io.vigil.operators.RawRecord;
 import io.vigil.operators.kafka.AvroRecordSerializer;
 import io.vigil.operators.kafka.RawRecordDeserializer;
+import io.vigil.schemas.Alert;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Score;
 import java.util.Map;
@@ -37,6 +38,8 @@ public final class KafkaScoringJob {
         .name("scores-sink").uid("scores-sink");
     out.deadLetters().sinkTo(sink(kafka, new AvroRecordSerializer<>(kafka.deadLettersTopic(), DeadLetter.class, d -> null), "dead-letters"))
         .name("dead-letters-sink").uid("dead-letters-sink");
+    out.alerts().sinkTo(sink(kafka, new AvroRecordSerializer<>(kafka.alertsTopic(), Alert.class, Alert::getEntityId), "alerts"))
+        .name("alerts-sink").uid("alerts-sink");
     return out;
   }
 

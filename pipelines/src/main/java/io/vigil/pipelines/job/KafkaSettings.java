@@ -12,13 +12,24 @@ public record KafkaSettings(
     String eventsTopic,
     String scoresTopic,
     String deadLettersTopic,
+    String alertsTopic,
     String groupId,
     String transactionalIdPrefix,
     Map<String, String> clientProperties) {
 
   public static KafkaSettings defaults(String bootstrapServers) {
-    return new KafkaSettings(bootstrapServers, Topics.EVENTS, Topics.SCORES, Topics.DEAD_LETTERS,
+    return new KafkaSettings(bootstrapServers, Topics.EVENTS, Topics.SCORES, Topics.DEAD_LETTERS, Topics.ALERTS,
         "vigil-scoring", "vigil-scoring", Map.of());
+  }
+
+  /** Outputs named {@code <prefix>-scores}, {@code -dead-letters}, {@code -alerts}; group and transactions {@code prefix}. */
+  public static KafkaSettings prefixed(String bootstrapServers, String eventsTopic, String prefix) {
+    return new KafkaSettings(bootstrapServers, eventsTopic, prefix + "-scores", prefix + "-dead-letters",
+        prefix + "-alerts", prefix, prefix, Map.of());
+  }
+
+  public java.util.List<String> outputTopics() {
+    return java.util.List.of(scoresTopic, deadLettersTopic, alertsTopic);
   }
 
   public Properties clientProperties(Map<String, String> extra) {
@@ -31,6 +42,6 @@ public record KafkaSettings(
   @Override
   public String toString() {
     return "KafkaSettings[bootstrap=" + bootstrapServers + ", events=" + eventsTopic + ", scores=" + scoresTopic
-        + ", deadLetters=" + deadLettersTopic + ", group=" + groupId + ", clientProperties=" + clientProperties.keySet() + "]";
+        + ", deadLetters=" + deadLettersTopic + ", alerts=" + alertsTopic + ", group=" + groupId + ", clientProperties=" + clientProperties.keySet() + "]";
   }
 }

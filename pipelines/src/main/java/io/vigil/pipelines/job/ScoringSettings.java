@@ -1,5 +1,6 @@
 package io.vigil.pipelines.job;
 
+import io.vigil.operators.AlertRules;
 import io.vigil.operators.BatchingOptions;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
@@ -7,7 +8,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the scoring topology needs, independent of where events come from and go to.
+ * What the scoring topology needs, independent of where events come from and go to: the models,
+ * how they run, how events are batched, how late events may be, and when alerts open and close.
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
  */
 public record ScoringSettings(
@@ -15,17 +17,18 @@ public record ScoringSettings(
     ExecutionOptions execution,
     BatchingOptions batching,
     Duration maxOutOfOrderness,
+    AlertRules alerts,
     boolean passThrough) {
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
-    this(models, execution, batching, maxOutOfOrderness, false);
+    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), false);
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, passThrough);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, passThrough);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, true);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, true);
   }
 }

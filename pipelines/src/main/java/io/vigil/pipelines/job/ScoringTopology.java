@@ -1,11 +1,13 @@
 package io.vigil.pipelines.job;
 
+import io.vigil.operators.AlertDetector;
 import io.vigil.operators.AvroTypes;
 import io.vigil.operators.DecodeEvents;
 import io.vigil.operators.MicroBatchScorer;
 import io.vigil.operators.RawRecord;
 import io.vigil.operators.onnx.ModelCatalog;
 import io.vigil.operators.onnx.ModelSpec;
+import io.vigil.schemas.Alert;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
@@ -15,13 +17,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The scoring topology, independent of sources and sinks: raw records in; scores and dead
- * letters out. Production feeds it from Kafka, tests from in-memory sources.
+ * The scoring topology, independent of sources and sinks: raw records in; scores, dead
+ * letters and alerts out. Production feeds it from Kafka, tests from in-memory sources.
  */
 public final class ScoringTopology {
 
   /** The topology's output streams. */
-  public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, List<ModelSpec> models) {}
+  public record Outputs(
+      DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts, List<ModelSpec> models) {}
 
   private ScoringTopology() {}
 
@@ -41,6 +44,10 @@ public final class ScoringTopology {
         .transform("score", AvroTypes.of(Score.class),
             new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.passThrough()))
         .uid("score");
-    return new Outputs(scores, deadLetters, specs);
+    DataStream<Alert> alerts = scores
+        .keyBy(Score::getEntityId)
+        .process(new AlertDetector(settings.alerts()), AvroTypes.of(Alert.class))
+        .name("alerts").uid("alerts");
+    return new Outputs(scores, deadLetters, alerts, specs);
   }
 }

@@ -8,8 +8,9 @@ public final class Topics {
   public static final String SCORES = "scores";
   public static final String DEAD_LETTERS = "dead-letters";
   public static final String FEEDBACK = "feedback";
+  public static final String ALERTS = "alerts";
 
-  public static final List<String> ALL = List.of(EVENTS, SCORES, DEAD_LETTERS, FEEDBACK);
+  public static final List<String> ALL = List.of(EVENTS, SCORES, DEAD_LETTERS, FEEDBACK, ALERTS);
 
   private Topics() {}
 }

@@ -66,9 +66,9 @@ class ScoringJobIntegrationTest {
 
   /** Fresh topics per test, so tests cannot see each other's records. */
   KafkaSettings kafkaSettings(String name) throws Exception {
-    KafkaSettings k = new KafkaSettings(kafka.bootstrapServers(), name + "-events", name + "-scores",
-        name + "-dead-letters", name, name, Map.of());
-    kafka.createTopics(List.of(k.eventsTopic(), k.scoresTopic(), k.deadLettersTopic()), 2);
+    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), name + "-events", name);
+    kafka.createTopics(List.of(k.eventsTopic()), 2);
+    kafka.createTopics(k.outputTopics(), 2);
     return k;
   }
 
