@@ -86,6 +86,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     for (ModelRef ref : models) {
       LoadedModel model = SharedModels.acquire(ref, execution);
       ModelSpec spec = model.spec();
+      int fallback = model.device().contains("fallback") ? 1 : 0;
+      getMetricGroup().addGroup("model", spec.name()).gauge("cpuFallback", () -> fallback);
       Histogram latency = getMetricGroup().addGroup("model", spec.name())
           .histogram("onnxCallMicros", new DescriptiveStatisticsHistogram(1000));
       if (spec.kind() == ModelKind.STEP) {

@@ -10,18 +10,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads a job's committed output topic until a count is reached, noting when records arrived
- * and, per record, the event-to-score latency (Kafka write time minus the event time in the payload).
+ * Reads a job's committed output topic until a count is reached. Kafka timestamps of the output
+ * are the times the job wrote each record (not when its transaction committed), so they give the
+ * job's throughput and, against the event time in the payload, its event-to-score latency.
  */
 final class OutputWatch implements AutoCloseable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final ScoreTimes times = new ScoreTimes();
 
-  /** When the first and the last records were seen, and how many came with the first poll. */
-  long firstSeenNanos;
-  long lastSeenNanos;
-  long firstPollCount;
+  private long firstWrite = Long.MAX_VALUE;
+  private long lastWrite = Long.MIN_VALUE;
   /** Per record read with latency on: {event time, latency}, both in ms. */
   final List<long[]> latencies = new ArrayList<>();
 
@@ -45,14 +44,10 @@ final class OutputWatch implements AutoCloseable {
       if (records.isEmpty()) {
         continue;
       }
-      long now = System.nanoTime();
-      if (seen == 0) {
-        firstSeenNanos = now;
-        firstPollCount = records.count();
-      }
-      lastSeenNanos = now;
       for (ConsumerRecord<byte[], byte[]> r : records) {
         seen++;
+        firstWrite = Math.min(firstWrite, r.timestamp());
+        lastWrite = Math.max(lastWrite, r.timestamp());
         if (recordLatency) {
           long eventTime = times.eventTimeMillis(r.value());
           latencies.add(new long[] {eventTime, r.timestamp() - eventTime});
@@ -62,10 +57,10 @@ final class OutputWatch implements AutoCloseable {
     return seen;
   }
 
-  /** Records/s between the first and the last arrival (the start-up before the first is excluded). */
+  /** Records/s between the first and the last write (job start-up before the first is excluded). */
   double ratePerSecond(long total) {
-    double seconds = (lastSeenNanos - firstSeenNanos) / 1e9;
-    return seconds <= 0 ? Double.NaN : (total - firstPollCount) / seconds;
+    double seconds = (lastWrite - firstWrite) / 1e3;
+    return seconds <= 0 ? Double.NaN : (total - 1) / seconds;
   }
 
   @Override

@@ -39,6 +39,8 @@ public final class FlinkEnvironments {
     keys.put("execution.checkpointing.dir", settings.checkpointDir());
     keys.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     keys.put("state.backend.type", "hashmap");
+    // Flink ships network buffers every 100 ms by default: far above Vigil's latency budget.
+    keys.put("execution.buffer-timeout.interval", "10 ms");
     // With checkpoints on, Flink's default restart strategy retries forever: a broken job would hang.
     keys.put("restart-strategy.type", "fixed-delay");
     keys.put("restart-strategy.fixed-delay.attempts", "3");

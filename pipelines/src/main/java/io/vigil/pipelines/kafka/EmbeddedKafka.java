@@ -22,11 +22,11 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -212,12 +212,20 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void awaitLeaders(Admin admin, List<String> topics, long deadline) throws Exception {
     while (true) {
-      Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-          .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-      boolean ready = descriptions.values().stream()
-          .flatMap(d -> d.partitions().stream())
-          .map(TopicPartitionInfo::leader)
-          .allMatch(leader -> leader != null && !leader.isEmpty());
+      boolean ready;
+      try {
+        ready = admin.describeTopics(topics).allTopicNames()
+            .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).values().stream()
+            .flatMap(d -> d.partitions().stream())
+            .map(TopicPartitionInfo::leader)
+            .allMatch(leader -> leader != null && !leader.isEmpty());
+      } catch (ExecutionException e) {
+        // A just-created topic can be missing from a busy broker's metadata for a moment.
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }
