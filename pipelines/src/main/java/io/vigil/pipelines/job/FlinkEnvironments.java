@@ -41,6 +41,10 @@ public final class FlinkEnvironments {
     keys.put("state.backend.type", "hashmap");
     // Flink ships network buffers every 100 ms by default: far above Vigil's latency budget.
     keys.put("execution.buffer-timeout.interval", "10 ms");
+    // Without object reuse, every hop between chained operators deep-copies the Avro record.
+    // Safe here: no Vigil operator mutates its input or emits an object it later changes, and the
+    // scorer's buffered events come from the network input, which deserializes fresh objects.
+    keys.put("pipeline.object-reuse", "true");
     // With checkpoints on, Flink's default restart strategy retries forever: a broken job would hang.
     keys.put("restart-strategy.type", "fixed-delay");
     keys.put("restart-strategy.fixed-delay.attempts", "3");
