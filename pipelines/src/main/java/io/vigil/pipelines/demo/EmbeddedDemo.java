@@ -58,8 +58,11 @@ public final class EmbeddedDemo {
       out.printf("Kafka broker: %s   Flink job: %s%s%n", kafka.bootstrapServers(), job.getJobID(),
           runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");
 
+      // Event time follows the wall clock at the target rate (every entity steps once per
+      // entities/rate seconds), so label delays are real seconds and latency is measurable.
+      long step = demo.rate() > 0 ? Math.max(1, Math.round(demo.entities() * 1000 / demo.rate())) : 1000;
       SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
-          .withEntities(demo.entities()).withSeed(demo.seed()));
+          .withEntities(demo.entities()).withSeed(demo.seed()).withClock(System.currentTimeMillis(), step));
       DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), topics.eventsTopic(), Topics.FEEDBACK,
           stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
       OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), topics.scoresTopic(), topics.deadLettersTopic(),

@@ -37,6 +37,8 @@ final class OutputMonitor implements Runnable {
   final AtomicLong alertsOpened = new AtomicLong();
   final AtomicLong alertsOpen = new AtomicLong();
   final AtomicLong undecodable = new AtomicLong();
+  /** Kafka write time of each score minus its event time. */
+  final LatencyWindow latency = new LatencyWindow(20_000);
 
   OutputMonitor(String bootstrap, String scoresTopic, String deadLettersTopic, String alertsTopic) {
     Properties p = new Properties();
@@ -82,6 +84,7 @@ final class OutputMonitor implements Runnable {
               synchronized (this) {
                 keys.add(s.value().getEntityId());
               }
+              latency.add(r.timestamp() - s.value().getEventTime().toEpochMilli());
               scored.incrementAndGet();
             } else {
               undecodable.incrementAndGet();

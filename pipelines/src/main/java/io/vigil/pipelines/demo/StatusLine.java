@@ -27,9 +27,9 @@ final class StatusLine {
     double rate = (processed - lastProcessed) / Math.max(1e-9, (now - lastTime) / 1e9);
     lastTime = now;
     lastProcessed = processed;
-    out.printf(Locale.ROOT, "[%5.1fs] events=%d scored=%d dead_letters=%d events/s=%.0f keys=%d alerts_open=%d labels=%d%s%n",
-        (now - start) / 1e9, producer.sent.get(), monitor.scored.get(), monitor.dead.get(), rate, monitor.keys(),
-        monitor.alertsOpen.get(),
+    out.printf(Locale.ROOT, "[%5.1fs] events=%d scored=%d dead_letters=%d events/s=%.0f p99_ms=%.0f keys=%d alerts_open=%d labels=%d%s%n",
+        (now - start) / 1e9, producer.sent.get(), monitor.scored.get(), monitor.dead.get(), rate,
+        monitor.latency.percentile(0.99), monitor.keys(), monitor.alertsOpen.get(),
         producer.labelsSent.get(), note.isEmpty() ? "" : "  (" + note + ")");
   }
 }

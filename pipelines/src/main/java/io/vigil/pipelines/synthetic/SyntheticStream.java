@@ -29,6 +29,11 @@ public final class SyntheticStream {
     public Settings withSeed(long s) {
       return new Settings(entities, features, s, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis);
     }
+
+    /** Event time starting at {@code start}, advancing one step every {@code step} ms. */
+    public Settings withClock(long start, long step) {
+      return new Settings(entities, features, seed, start, step, labelledShare, duplicateLabelShare, maxLabelDelayMillis);
+    }
   }
 
   /** What the stream yields next: an event, or a label that has become due. Exactly one is set. */
