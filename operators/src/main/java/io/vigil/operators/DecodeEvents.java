@@ -5,13 +5,8 @@ import io.vigil.schemas.DeadLetterReason;
 import io.vigil.schemas.SequenceEvent;
 import io.vigil.schemas.wire.Decoded;
 import io.vigil.schemas.wire.WireCodec;
-import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -23,11 +18,12 @@ import org.apache.flink.util.OutputTag;
  */
 public final class DecodeEvents extends ProcessFunction<RawRecord, SequenceEvent> {
 
-  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", AvroTypes.of(DeadLetter.class));
+  /** Rejected input, shared by every decoder of the job: one dead-letter stream. */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = Rejections.TAG;
 
   private final int features;
   private transient WireCodec<SequenceEvent> codec;
-  private transient Map<DeadLetterReason, Counter> rejected;
+  private transient Rejections rejections;
 
   /** @param features the feature count every model expects */
   public DecodeEvents(int features) {
@@ -37,19 +33,14 @@ public final class DecodeEvents extends ProcessFunction<RawRecord, SequenceEvent
   @Override
   public void open(OpenContext context) {
     codec = new WireCodec<>(SequenceEvent.getClassSchema());
-    rejected = new EnumMap<>(DeadLetterReason.class);
-    for (DeadLetterReason reason : DeadLetterReason.values()) {
-      rejected.put(reason, getRuntimeContext().getMetricGroup().addGroup("reason", reason.name()).counter("deadLetters"));
-    }
+    rejections = new Rejections(getRuntimeContext().getMetricGroup());
   }
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<SequenceEvent> out) {
     Decoded<SequenceEvent> decoded = codec.decode(raw.value);
     if (!decoded.isOk()) {
-      DeadLetterReason reason = decoded.failure() == Decoded.Failure.UNKNOWN_SCHEMA
-          ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.MALFORMED;
-      reject(raw, reason, decoded.message(), ctx);
+      reject(raw, Rejections.reasonFor(decoded.failure()), decoded.message(), ctx);
       return;
     }
     SequenceEvent event = decoded.value();
@@ -81,15 +72,6 @@ public final class DecodeEvents extends ProcessFunction<RawRecord, SequenceEvent
   }
 
   private void reject(RawRecord raw, DeadLetterReason reason, String message, Context ctx) {
-    rejected.get(reason).inc();
-    ctx.output(DEAD_LETTERS, DeadLetter.newBuilder()
-        .setRaw(ByteBuffer.wrap(raw.value == null ? new byte[0] : raw.value))
-        .setReason(reason)
-        .setMessage(message)
-        .setSourceTopic(raw.topic == null ? "" : raw.topic)
-        .setSourcePartition(raw.partition)
-        .setSourceOffset(raw.offset)
-        .setTime(Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()))
-        .build());
+    ctx.output(DEAD_LETTERS, rejections.reject(raw, reason, message, ctx.timerService().currentProcessingTime()));
   }
 }

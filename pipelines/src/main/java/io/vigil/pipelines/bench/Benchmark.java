@@ -4,6 +4,7 @@ import io.vigil.operators.BatchingOptions;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
 import io.vigil.pipelines.kafka.EmbeddedKafka;
@@ -83,7 +84,7 @@ public final class Benchmark {
   private double backlog(String name, ScoringSettings variant, String input, int count) throws Exception {
     KafkaSettings k = topics(name, input);
     JobClient job = start(name, k, variant);
-    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.scoresTopic())) {
+    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.topics().scores())) {
       long seen = watch.await(count, RUN_TIMEOUT, false);
       if (seen < count) {
         throw new IllegalStateException(name + ": only " + seen + " of " + count + " scores within " + RUN_TIMEOUT);
@@ -100,7 +101,7 @@ public final class Benchmark {
     kafka.createTopics(List.of(input), settings.parallelism());
     KafkaSettings k = topics("live-" + name, input);
     JobClient job = start("live-" + name, k, scoring);
-    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.scoresTopic())) {
+    try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.topics().scores())) {
       long measureFrom = System.currentTimeMillis() + WARMUP_SECONDS * 1000L;
       long sent = events.paced(input, rate, WARMUP_SECONDS + settings.latencySeconds());
       watch.await(sent, RUN_TIMEOUT, true);
@@ -112,8 +113,8 @@ public final class Benchmark {
   }
 
   private KafkaSettings topics(String name, String input) throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), input, "bench-" + name);
-    kafka.createTopics(k.outputTopics(), settings.parallelism());
+    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), input, "bench-feedback", "bench-" + name);
+    kafka.createTopics(k.topics().all(), settings.parallelism());
     return k;
   }
 
@@ -121,7 +122,7 @@ public final class Benchmark {
     RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), CHECKPOINT_INTERVAL,
         work.resolve(name).toUri().toString(), null, 0);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
-    KafkaScoringJob.attach(env, k, variant);
+    KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults());
     return env.executeAsync("bench-" + name);
   }
 

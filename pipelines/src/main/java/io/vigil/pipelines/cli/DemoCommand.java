@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
     description = {
         "Start a single-node Kafka broker on 127.0.0.1, the synthetic event generator (with delayed labels",
         "and a share of bad records) and the scoring job on a local Flink MiniCluster with its web UI,",
-        "and print a live status line. The last line is SUMMARY key=value ... (events, scored,",
-        "dead_letters, keys, events_per_s, seconds)."})
+        "and print a live status line. On stop it drains, then prints one line SUMMARY key=value ...",
+        "(events, scored, dead_letters, keys, alerts, labels, labelled, events_per_s, p50_ms, p99_ms,",
+        "<model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent was accounted for."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (0 = until Ctrl-C).")
@@ -39,8 +40,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--status-every-ms", defaultValue = "2000", description = "Status line interval (default: ${DEFAULT-VALUE}).")
   long statusEveryMs;
 
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Also write every output topic as JSON lines: scores.jsonl, labelled.jsonl, metrics.jsonl, "
+          + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl (Avro's JSON encoding).")
+  Path out;
+
   @Mixin
   ScoringOptions scoring;
+
+  @Mixin
+  QualityOptions quality;
 
   @Mixin
   RuntimeOptions runtime;
@@ -50,8 +59,8 @@ final class DemoCommand implements Callable<Integer> {
     if (seconds < 0 || entities < 1 || badShare < 0 || badShare > 1) {
       throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
     }
-    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs);
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs, out);
     Path workDir = Files.createTempDirectory("vigil-demo-");
-    return new EmbeddedDemo(settings, scoring.settings(), runtime.settings(workDir, webPort), workDir).run(System.out);
+    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort), workDir).run(System.out);
   }
 }

@@ -3,7 +3,7 @@ package io.vigil.pipelines.cli;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
-import io.vigil.pipelines.job.Topics;
+import io.vigil.pipelines.job.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -35,17 +35,30 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "One Kafka client property (repeatable; overrides --kafka-config).")
   Map<String, String> kafkaProperties = new HashMap<>();
 
-  @Option(names = "--events-topic", defaultValue = Topics.EVENTS, description = "Input topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--events-topic", defaultValue = "events", description = "Events to score (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
 
-  @Option(names = "--scores-topic", defaultValue = Topics.SCORES, description = "Scores topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--feedback-topic", defaultValue = "feedback", description = "Labels (default: ${DEFAULT-VALUE}).")
+  String feedbackTopic;
+
+  @Option(names = "--scores-topic", defaultValue = "scores", description = "Output: scores (default: ${DEFAULT-VALUE}).")
   String scoresTopic;
 
-  @Option(names = "--dead-letters-topic", defaultValue = Topics.DEAD_LETTERS, description = "Dead-letter topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dead-letters-topic", defaultValue = "dead-letters", description = "Output: rejected input (default: ${DEFAULT-VALUE}).")
   String deadLettersTopic;
 
-  @Option(names = "--alerts-topic", defaultValue = Topics.ALERTS, description = "Alerts topic (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alerts-topic", defaultValue = "alerts", description = "Output: alerts (default: ${DEFAULT-VALUE}).")
   String alertsTopic;
+
+  @Option(names = "--labelled-topic", defaultValue = "labelled", description = "Output: scores joined with labels (default: ${DEFAULT-VALUE}).")
+  String labelledTopic;
+
+  @Option(names = "--metrics-topic", defaultValue = "metrics", description = "Output: quality metric snapshots (default: ${DEFAULT-VALUE}).")
+  String metricsTopic;
+
+  @Option(names = "--feedback-issues-topic", defaultValue = "feedback-issues",
+      description = "Output: labels that matched no score, came too late or twice (default: ${DEFAULT-VALUE}).")
+  String feedbackIssuesTopic;
 
   @Option(names = "--group-id", defaultValue = "vigil-scoring", description = "Consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
   String groupId;
@@ -57,15 +70,20 @@ final class RunCommand implements Callable<Integer> {
   ScoringOptions scoring;
 
   @Mixin
+  QualityOptions quality;
+
+  @Mixin
   RuntimeOptions runtime;
 
   @Override
   public Integer call() throws Exception {
     Map<String, String> client = new HashMap<>(readConfig());
     client.putAll(kafkaProperties);
-    KafkaSettings kafka = new KafkaSettings(bootstrapServers, eventsTopic, scoresTopic, deadLettersTopic, alertsTopic, groupId, groupId, client);
+    TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
+        labelledTopic, metricsTopic, feedbackIssuesTopic);
+    KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId, groupId, client);
     StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0));
-    KafkaScoringJob.attach(env, kafka, scoring.settings());
+    KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);
     return 0;

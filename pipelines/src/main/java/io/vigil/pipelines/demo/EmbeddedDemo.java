@@ -3,42 +3,51 @@ package io.vigil.pipelines.demo;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
-import io.vigil.pipelines.job.Topics;
+import io.vigil.pipelines.job.TopicNames;
 import io.vigil.pipelines.kafka.EmbeddedKafka;
 import io.vigil.pipelines.synthetic.SyntheticStream;
+import io.vigil.schemas.MetricSnapshot;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 
 /**
- * The whole system on one machine: an embedded KRaft broker, the synthetic producer, the scoring
- * job on a local MiniCluster and a monitor of its committed output. On stop it drains: the
- * producer stops, the job gets time to score and commit everything sent, then is cancelled.
+ * The whole system on one machine: an embedded KRaft broker, the synthetic producer (events and
+ * late labels), the job on a local MiniCluster and a monitor of its committed output. On stop it
+ * drains: the producer stops, the job scores everything sent, then stops with a draining
+ * savepoint (event time jumps to the end: pending joins expire, final metric snapshots are
+ * emitted and committed), and the monitor reads every topic to its end.
  */
 public final class EmbeddedDemo {
 
-  /** Demo knobs; {@code seconds = 0} runs until interrupted. */
-  public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs) {}
+  /** Demo knobs; {@code seconds = 0} runs until interrupted; {@code out} may be null. */
+  public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs, Path out) {}
 
   private static final long DRAIN_TIMEOUT_MS = 60_000;
 
   private final DemoSettings demo;
   private final ScoringSettings scoring;
+  private final QualitySettings quality;
   private final RuntimeSettings runtime;
   private final Path workDir;
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
-  public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, RuntimeSettings runtime, Path workDir) {
+  public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, QualitySettings quality, RuntimeSettings runtime, Path workDir) {
     this.demo = demo;
     this.scoring = scoring;
+    this.quality = quality;
     this.runtime = runtime;
     this.workDir = workDir;
   }
@@ -47,13 +56,15 @@ public final class EmbeddedDemo {
   public int run(PrintStream out) throws Exception {
     Thread hook = new Thread(() -> {
       interrupted.countDown();
-      awaitQuietly(finished, DRAIN_TIMEOUT_MS + 30_000);
+      awaitQuietly(finished, 3 * DRAIN_TIMEOUT_MS);
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(Topics.ALL, runtime.parallelism())) {
-      KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
+    TopicNames names = TopicNames.defaults();
+    DemoView view = new DemoView();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(names.all(), runtime.parallelism());
+        JsonLinesArchive archive = demo.out() == null ? null : new JsonLinesArchive(demo.out())) {
       StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
-      KafkaScoringJob.attach(env, topics, scoring);
+      KafkaScoringJob.attach(env, KafkaSettings.defaults(kafka.bootstrapServers()), scoring, quality);
       JobClient job = env.executeAsync("vigil-demo");
       out.printf("Kafka broker: %s   Flink job: %s%s%n", kafka.bootstrapServers(), job.getJobID(),
           runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");
@@ -63,17 +74,16 @@ public final class EmbeddedDemo {
       long step = demo.rate() > 0 ? Math.max(1, Math.round(demo.entities() * 1000 / demo.rate())) : 1000;
       SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
           .withEntities(demo.entities()).withSeed(demo.seed()).withClock(System.currentTimeMillis(), step));
-      DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), topics.eventsTopic(), Topics.FEEDBACK,
+      DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), names.events(), names.feedback(),
           stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
-      OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), topics.scoresTopic(), topics.deadLettersTopic(),
-          topics.alertsTopic());
+      OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), names, archive, view);
       Thread producing = new Thread(producer, "demo-producer");
       Thread monitoring = new Thread(monitor, "demo-monitor");
       long start = System.nanoTime();
       producing.start();
       monitoring.start();
 
-      StatusLine status = new StatusLine(out, producer, monitor, start);
+      StatusLine status = new StatusLine(out, producer, monitor, view, start);
       long end = demo.seconds() > 0 ? start + TimeUnit.SECONDS.toNanos(demo.seconds()) : Long.MAX_VALUE;
       while (System.nanoTime() < end && !interrupted.await(Math.min(demo.statusEveryMs(),
           Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))), TimeUnit.MILLISECONDS)) {
@@ -84,19 +94,24 @@ public final class EmbeddedDemo {
       producing.join();
       boolean drained = drain(producer, monitor, status);
       long elapsed = System.nanoTime() - start;
-      job.cancel().get(30, TimeUnit.SECONDS);
-      monitor.stop();
+      job.stopWithSavepoint(true, workDir.resolve("final-savepoint").toUri().toString(), SavepointFormatType.CANONICAL)
+          .get(DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      drained &= monitor.finish(Duration.ofMillis(DRAIN_TIMEOUT_MS));
       monitoring.join(10_000);
+      status.print("stopped");
 
+      boolean covered = metricsCoverLabelled(view.latest(), monitor.labelledPerModel(), out);
       long processed = monitor.scored.get() + monitor.dead.get();
-      out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d alerts=%d labels=%d events_per_s=%.0f seconds=%.1f drained=%s%n",
+      out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d alerts=%d labels=%d labelled=%d "
+              + "feedback_issues=%d events_per_s=%.0f p50_ms=%.0f p99_ms=%.0f seconds=%.1f drained=%s metrics_cover_labelled=%s%s%n",
           producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), monitor.alertsOpened.get(),
-          producer.labelsSent.get(),
-          processed / (elapsed / 1e9), elapsed / 1e9, drained);
-      return drained ? 0 : 1;
+          producer.labelsSent.get(), monitor.labelledScores.get(), monitor.feedbackIssues.get(),
+          processed / (elapsed / 1e9), monitor.latency.percentile(0.5), monitor.latency.percentile(0.99), elapsed / 1e9,
+          drained, covered, view.qualityKeyValues());
+      return drained && covered ? 0 : 1;
     } finally {
       finished.countDown();
-      if (!interrupted.await(0, TimeUnit.MILLISECONDS)) {
+      if (interrupted.getCount() > 0) {
         Runtime.getRuntime().removeShutdownHook(hook);
       }
       FileUtils.deleteDirectoryQuietly(workDir.toFile());
@@ -120,6 +135,21 @@ public final class EmbeddedDemo {
     }
     status.print("drained");
     return true;
+  }
+
+  /** The last cumulative snapshot of each model counts exactly the labelled scores it was given. */
+  private static boolean metricsCoverLabelled(Map<String, MetricSnapshot> latest, Map<String, Long> labelled, PrintStream out) {
+    boolean ok = latest.keySet().equals(labelled.keySet());
+    for (Map.Entry<String, Long> e : labelled.entrySet()) {
+      MetricSnapshot s = latest.get(e.getKey());
+      long counted = s == null ? 0 : s.getPositives() + s.getNegatives();
+      if (counted != e.getValue()) {
+        out.printf("metrics: %s's last cumulative snapshot counts %d labelled scores, the labelled topic has %d%n",
+            e.getKey(), counted, e.getValue());
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static void awaitQuietly(CountDownLatch latch, long millis) {

@@ -1,46 +1,66 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.pipelines.job.TopicNames;
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.DeadLetter;
+import io.vigil.schemas.FeedbackIssue;
+import io.vigil.schemas.LabelledScore;
+import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.wire.Decoded;
 import io.vigil.schemas.wire.WireCodec;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the job's committed output (read_committed, as any downstream reader of an exactly-once
- * job should) and keeps the counts the status line shows.
+ * Reads every output topic of the job (read_committed, as any reader of an exactly-once job
+ * should), keeps the counts and views the demo shows, and archives each record as a JSON line
+ * when asked to. {@link #finish} reads on to the end of every topic, then stops.
  */
 final class OutputMonitor implements Runnable {
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final String scoresTopic;
-  private final String alertsTopic;
-  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final TopicNames topics;
+  private final JsonLinesArchive archive;
+  private final DemoView view;
+  private final Set<String> keys = new HashSet<>();
+  private final Map<String, Long> labelledPerModel = new HashMap<>();
   private final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema());
   private final WireCodec<DeadLetter> deadLetters = new WireCodec<>(DeadLetter.getClassSchema());
   private final WireCodec<Alert> alerts = new WireCodec<>(Alert.getClassSchema());
-  private final Set<String> keys = new HashSet<>();
+  private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema());
+  private final WireCodec<MetricSnapshot> metrics = new WireCodec<>(MetricSnapshot.getClassSchema());
+  private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema());
+  private final CountDownLatch done = new CountDownLatch(1);
+  private volatile boolean finishing;
 
   final AtomicLong scored = new AtomicLong();
   final AtomicLong dead = new AtomicLong();
   final AtomicLong alertsOpened = new AtomicLong();
   final AtomicLong alertsOpen = new AtomicLong();
+  final AtomicLong labelledScores = new AtomicLong();
+  final AtomicLong feedbackIssues = new AtomicLong();
   final AtomicLong undecodable = new AtomicLong();
   /** Kafka write time of each score minus its event time. */
   final LatencyWindow latency = new LatencyWindow(20_000);
 
-  OutputMonitor(String bootstrap, String scoresTopic, String deadLettersTopic, String alertsTopic) {
+  /** @param archive where to write JSON lines, or null */
+  OutputMonitor(String bootstrap, TopicNames topics, JsonLinesArchive archive, DemoView view) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("group.id", "vigil-demo-monitor");
@@ -48,60 +68,99 @@ final class OutputMonitor implements Runnable {
     p.put("isolation.level", "read_committed");
     p.put("enable.auto.commit", "false");
     consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(scoresTopic, deadLettersTopic, alertsTopic));
-    this.scoresTopic = scoresTopic;
-    this.alertsTopic = alertsTopic;
-  }
-
-  void stop() {
-    running.set(false);
-    consumer.wakeup();
+    consumer.subscribe(topics.outputs());
+    this.topics = topics;
+    this.archive = archive;
+    this.view = view;
+    if (archive != null) {
+      List.of("scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues").forEach(archive::touch);
+    }
   }
 
   synchronized int keys() {
     return keys.size();
   }
 
-  private void countAlert(Decoded<Alert> alert) {
-    if (!alert.isOk()) {
-      undecodable.incrementAndGet();
-    } else if (alert.value().getStatus() == AlertStatus.OPEN) {
-      alertsOpened.incrementAndGet();
-      alertsOpen.incrementAndGet();
-    } else {
-      alertsOpen.decrementAndGet();
-    }
+  synchronized Map<String, Long> labelledPerModel() {
+    return new HashMap<>(labelledPerModel);
+  }
+
+  /** Reads on until every topic's committed end (as of now) is consumed, then stops; false on timeout. */
+  boolean finish(Duration timeout) throws InterruptedException {
+    finishing = true;
+    return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void run() {
     try {
-      while (running.get()) {
+      Map<TopicPartition, Long> ends = null;
+      while (true) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.topic().equals(scoresTopic)) {
-            Decoded<Score> s = scores.decode(r.value());
-            if (s.isOk()) {
-              synchronized (this) {
-                keys.add(s.value().getEntityId());
-              }
-              latency.add(r.timestamp() - s.value().getEventTime().toEpochMilli());
-              scored.incrementAndGet();
-            } else {
-              undecodable.incrementAndGet();
-            }
-          } else if (r.topic().equals(alertsTopic)) {
-            countAlert(alerts.decode(r.value()));
-          } else if (deadLetters.decode(r.value()).isOk()) {
-            dead.incrementAndGet();
-          } else {
-            undecodable.incrementAndGet();
-          }
+          handle(r);
+        }
+        if (finishing && ends == null) {
+          ends = consumer.endOffsets(consumer.assignment());
+        }
+        if (ends != null && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+          return;
         }
       }
-    } catch (org.apache.kafka.common.errors.WakeupException e) {
-      // stop() was called
     } finally {
       consumer.close();
+      done.countDown();
     }
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> r) {
+    String topic = r.topic();
+    if (topic.equals(topics.scores())) {
+      decode(scores, r, "scores").ifPresent(s -> {
+        synchronized (this) {
+          keys.add(s.getEntityId());
+        }
+        latency.add(r.timestamp() - s.getEventTime().toEpochMilli());
+        scored.incrementAndGet();
+      });
+    } else if (topic.equals(topics.deadLetters())) {
+      decode(deadLetters, r, "dead-letters").ifPresent(d -> dead.incrementAndGet());
+    } else if (topic.equals(topics.alerts())) {
+      decode(alerts, r, "alerts").ifPresent(a -> {
+        if (a.getStatus() == AlertStatus.OPEN) {
+          alertsOpened.incrementAndGet();
+          alertsOpen.incrementAndGet();
+        } else {
+          alertsOpen.decrementAndGet();
+        }
+        view.onAlert(a);
+      });
+    } else if (topic.equals(topics.labelled())) {
+      decode(labelled, r, "labelled").ifPresent(l -> {
+        labelledScores.incrementAndGet();
+        synchronized (this) {
+          for (ModelScore s : l.getScores()) {
+            if (s.getScore() != null) {
+              labelledPerModel.merge(s.getModel(), 1L, Long::sum);
+            }
+          }
+        }
+      });
+    } else if (topic.equals(topics.metrics())) {
+      decode(metrics, r, "metrics").ifPresent(view::onMetrics);
+    } else if (topic.equals(topics.feedbackIssues())) {
+      decode(issues, r, "feedback-issues").ifPresent(i -> feedbackIssues.incrementAndGet());
+    }
+  }
+
+  private <T extends SpecificRecordBase> java.util.Optional<T> decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> r, String file) {
+    Decoded<T> d = codec.decode(r.value());
+    if (!d.isOk()) {
+      undecodable.incrementAndGet();
+      return java.util.Optional.empty();
+    }
+    if (archive != null) {
+      archive.write(file, d.value());
+    }
+    return java.util.Optional.of(d.value());
   }
 }

@@ -9,14 +9,16 @@ final class StatusLine {
   private final PrintStream out;
   private final DemoProducer producer;
   private final OutputMonitor monitor;
+  private final DemoView view;
   private final long start;
   private long lastTime;
   private long lastProcessed;
 
-  StatusLine(PrintStream out, DemoProducer producer, OutputMonitor monitor, long start) {
+  StatusLine(PrintStream out, DemoProducer producer, OutputMonitor monitor, DemoView view, long start) {
     this.out = out;
     this.producer = producer;
     this.monitor = monitor;
+    this.view = view;
     this.start = start;
     this.lastTime = start;
   }
@@ -27,9 +29,9 @@ final class StatusLine {
     double rate = (processed - lastProcessed) / Math.max(1e-9, (now - lastTime) / 1e9);
     lastTime = now;
     lastProcessed = processed;
-    out.printf(Locale.ROOT, "[%5.1fs] events=%d scored=%d dead_letters=%d events/s=%.0f p99_ms=%.0f keys=%d alerts_open=%d labels=%d%s%n",
+    out.printf(Locale.ROOT, "[%5.1fs] events=%d scored=%d dead_letters=%d events/s=%.0f p99_ms=%.0f keys=%d alerts_open=%d labelled=%d%s%s%n",
         (now - start) / 1e9, producer.sent.get(), monitor.scored.get(), monitor.dead.get(), rate,
-        monitor.latency.percentile(0.99), monitor.keys(), monitor.alertsOpen.get(),
-        producer.labelsSent.get(), note.isEmpty() ? "" : "  (" + note + ")");
+        monitor.latency.percentile(0.99), monitor.keys(), monitor.alertsOpen.get(), monitor.labelledScores.get(),
+        view.qualityKeyValues(), note.isEmpty() ? "" : "  (" + note + ")");
   }
 }

@@ -5,8 +5,12 @@ import io.vigil.operators.kafka.AvroRecordSerializer;
 import io.vigil.operators.kafka.RawRecordDeserializer;
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.DeadLetter;
+import io.vigil.schemas.FeedbackIssue;
+import io.vigil.schemas.LabelledScore;
+import io.vigil.schemas.MetricSnapshot;
 import io.vigil.schemas.Score;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -14,8 +18,12 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
 
-/** The scoring topology between Kafka topics: exactly-once out, so readers use read_committed. */
+/**
+ * Scoring and quality between Kafka topics. Every output is exactly-once (transactional), so
+ * readers use {@code isolation.level=read_committed}.
+ */
 public final class KafkaScoringJob {
 
   /** Transactions must outlive a checkpoint interval plus recovery, and stay under the broker's max. */
@@ -23,34 +31,41 @@ public final class KafkaScoringJob {
 
   private KafkaScoringJob() {}
 
-  public static ScoringTopology.Outputs attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring) {
+  public static void attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring, QualitySettings quality) {
+    TopicNames t = kafka.topics();
+    ScoringTopology.Outputs scored = ScoringTopology.attach(source(env, kafka, t.events()), scoring);
+    QualityTopology.Outputs judged = QualityTopology.attach(
+        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness());
+
+    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
+    sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);
+    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId);
+    sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId);
+    sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel);
+    sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId());
+  }
+
+  private static DataStream<RawRecord> source(StreamExecutionEnvironment env, KafkaSettings kafka, String topic) {
     KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
         .setBootstrapServers(kafka.bootstrapServers())
-        .setTopics(kafka.eventsTopic())
+        .setTopics(topic)
         .setGroupId(kafka.groupId())
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(kafka.clientProperties(Map.of()))
         .build();
-    DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "events").uid("events-source");
-    ScoringTopology.Outputs out = ScoringTopology.attach(raw, scoring);
-    out.scores().sinkTo(sink(kafka, new AvroRecordSerializer<>(kafka.scoresTopic(), Score.class, Score::getEntityId), "scores"))
-        .name("scores-sink").uid("scores-sink");
-    out.deadLetters().sinkTo(sink(kafka, new AvroRecordSerializer<>(kafka.deadLettersTopic(), DeadLetter.class, d -> null), "dead-letters"))
-        .name("dead-letters-sink").uid("dead-letters-sink");
-    out.alerts().sinkTo(sink(kafka, new AvroRecordSerializer<>(kafka.alertsTopic(), Alert.class, Alert::getEntityId), "alerts"))
-        .name("alerts-sink").uid("alerts-sink");
-    return out;
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), topic).uid(topic + "-source");
   }
 
-  private static <T> KafkaSink<T> sink(
-      KafkaSettings kafka, org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer, String name) {
-    return KafkaSink.<T>builder()
+  private static <T extends SpecificRecordBase> void sink(DataStream<T> stream, KafkaSettings kafka, String topic,
+      Class<T> type, SerializableFunction<T, String> key) {
+    KafkaSink<T> sink = KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrapServers())
-        .setRecordSerializer(serializer)
+        .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-        .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
+        .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + type.getSimpleName())
         .setKafkaProducerConfig(kafka.clientProperties(Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)))
         .build();
+    stream.sinkTo(sink).name(type.getSimpleName() + "-sink").uid(type.getSimpleName() + "-sink");
   }
 }

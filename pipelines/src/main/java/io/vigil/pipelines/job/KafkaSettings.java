@@ -9,27 +9,18 @@ import java.util.Properties;
  */
 public record KafkaSettings(
     String bootstrapServers,
-    String eventsTopic,
-    String scoresTopic,
-    String deadLettersTopic,
-    String alertsTopic,
+    TopicNames topics,
     String groupId,
     String transactionalIdPrefix,
     Map<String, String> clientProperties) {
 
   public static KafkaSettings defaults(String bootstrapServers) {
-    return new KafkaSettings(bootstrapServers, Topics.EVENTS, Topics.SCORES, Topics.DEAD_LETTERS, Topics.ALERTS,
-        "vigil-scoring", "vigil-scoring", Map.of());
+    return new KafkaSettings(bootstrapServers, TopicNames.defaults(), "vigil-scoring", "vigil-scoring", Map.of());
   }
 
-  /** Outputs named {@code <prefix>-scores}, {@code -dead-letters}, {@code -alerts}; group and transactions {@code prefix}. */
-  public static KafkaSettings prefixed(String bootstrapServers, String eventsTopic, String prefix) {
-    return new KafkaSettings(bootstrapServers, eventsTopic, prefix + "-scores", prefix + "-dead-letters",
-        prefix + "-alerts", prefix, prefix, Map.of());
-  }
-
-  public java.util.List<String> outputTopics() {
-    return java.util.List.of(scoresTopic, deadLettersTopic, alertsTopic);
+  /** Inputs as given, outputs {@code <prefix>-scores} etc.; group and transactions {@code prefix}. */
+  public static KafkaSettings prefixed(String bootstrapServers, String events, String feedback, String prefix) {
+    return new KafkaSettings(bootstrapServers, TopicNames.prefixed(events, feedback, prefix), prefix, prefix, Map.of());
   }
 
   public Properties clientProperties(Map<String, String> extra) {
@@ -41,7 +32,7 @@ public record KafkaSettings(
 
   @Override
   public String toString() {
-    return "KafkaSettings[bootstrap=" + bootstrapServers + ", events=" + eventsTopic + ", scores=" + scoresTopic
-        + ", deadLetters=" + deadLettersTopic + ", alerts=" + alertsTopic + ", group=" + groupId + ", clientProperties=" + clientProperties.keySet() + "]";
+    return "KafkaSettings[bootstrap=" + bootstrapServers + ", topics=" + topics + ", group=" + groupId
+        + ", clientProperties=" + clientProperties.keySet() + "]";
   }
 }

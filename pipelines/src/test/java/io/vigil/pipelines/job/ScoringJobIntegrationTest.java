@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
@@ -66,9 +65,8 @@ class ScoringJobIntegrationTest {
 
   /** Fresh topics per test, so tests cannot see each other's records. */
   KafkaSettings kafkaSettings(String name) throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), name + "-events", name);
-    kafka.createTopics(List.of(k.eventsTopic()), 2);
-    kafka.createTopics(k.outputTopics(), 2);
+    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), name + "-events", name + "-feedback", name);
+    kafka.createTopics(k.topics().all(), 2);
     return k;
   }
 
@@ -83,7 +81,7 @@ class ScoringJobIntegrationTest {
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime(restoreFrom));
-    KafkaScoringJob.attach(env, k, scoring());
+    KafkaScoringJob.attach(env, k, scoring(), QualitySettings.defaults());
     return env.executeAsync("scoring-it");
   }
 
@@ -103,7 +101,7 @@ class ScoringJobIntegrationTest {
   }
 
   void produceEvents(KafkaSettings k, List<SequenceEvent> list) {
-    topics.produce(k.eventsTopic(),
+    topics.produce(k.topics().events(),
         list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
         list.stream().map(events::encode).toList());
   }
@@ -133,7 +131,7 @@ class ScoringJobIntegrationTest {
     assertThat(sent.stream().map(SequenceEvent::getEntityId).distinct().count()).isGreaterThanOrEqualTo(100);
     produceEvents(k, sent);
     JobClient job = start(k, null);
-    List<Score> out = topics.readCommitted(k.scoresTopic(), scores, sent.size(), WAIT);
+    List<Score> out = topics.readCommitted(k.topics().scores(), scores, sent.size(), WAIT);
     job.cancel().get(30, TimeUnit.SECONDS);
     assertScoresMatch(out, sent);
   }
@@ -151,11 +149,11 @@ class ScoringJobIntegrationTest {
     nan.set(2, Float.NaN);
     values.add(100, events.encode(SequenceEvent.newBuilder(template).setEventId("nan").setFeatures(nan).build()));
     values.add(150, new WireCodec<>(Feedback.getClassSchema()).encode(new Feedback("x", true, Instant.EPOCH)));
-    topics.produce(k.eventsTopic(), values.stream().map(v -> "k".getBytes(StandardCharsets.UTF_8)).toList(), values);
+    topics.produce(k.topics().events(), values.stream().map(v -> "k".getBytes(StandardCharsets.UTF_8)).toList(), values);
 
     JobClient job = start(k, null);
-    List<Score> out = topics.readCommitted(k.scoresTopic(), scores, good.size(), WAIT);
-    List<DeadLetter> dead = topics.readCommitted(k.deadLettersTopic(), deadLetters, 4, Duration.ofSeconds(20));
+    List<Score> out = topics.readCommitted(k.topics().scores(), scores, good.size(), WAIT);
+    List<DeadLetter> dead = topics.readCommitted(k.topics().deadLetters(), deadLetters, 4, Duration.ofSeconds(20));
     job.cancel().get(30, TimeUnit.SECONDS);
 
     assertThat(out).extracting(Score::getEventId).containsExactlyInAnyOrderElementsOf(
@@ -167,7 +165,7 @@ class ScoringJobIntegrationTest {
         .extracting(DeadLetter::getMessage).containsExactly("expected 8 features, got 5");
     assertThat(dead).filteredOn(d -> d.getReason() == DeadLetterReason.MALFORMED)
         .allSatisfy(d -> assertThat(new String(d.getRaw().array(), StandardCharsets.UTF_8)).isEqualTo("definitely not avro"));
-    assertThat(dead).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(k.eventsTopic()));
+    assertThat(dead).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(k.topics().events()));
   }
 
   @Test
@@ -180,13 +178,13 @@ class ScoringJobIntegrationTest {
     produceEvents(k, first);
     JobClient job = start(k, null);
     // Scores are visible only once the checkpoint holding them has completed.
-    assertThat(topics.readCommitted(k.scoresTopic(), scores, first.size(), WAIT)).hasSize(first.size());
+    assertThat(topics.readCommitted(k.topics().scores(), scores, first.size(), WAIT)).hasSize(first.size());
     job.cancel().get(30, TimeUnit.SECONDS);
     Path checkpoint = RetainedCheckpoints.latest(work.resolve("checkpoints")).orElseThrow();
 
     produceEvents(k, second);
     JobClient restored = start(k, checkpoint);
-    List<Score> out = topics.readCommitted(k.scoresTopic(), scores, all.size(), WAIT);
+    List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), WAIT);
     restored.cancel().get(30, TimeUnit.SECONDS);
 
     Set<String> keysInBoth = new HashSet<>(first.stream().map(SequenceEvent::getEntityId).toList());

@@ -1,0 +1,34 @@
+package io.vigil.pipelines.cli;
+
+import io.vigil.pipelines.job.QualitySettings;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Command-line options for joining scores with labels and computing quality metrics. */
+final class QualityOptions {
+
+  @Option(names = "--label-ttl-ms", defaultValue = "120000",
+      description = "A score and its label match when their event times are at most this far apart (default: ${DEFAULT-VALUE}).")
+  long labelTtlMs;
+
+  @Option(names = "--metrics-window-ms", defaultValue = "60000",
+      description = "Sliding window of the windowed metrics; a multiple of the slide (default: ${DEFAULT-VALUE}).")
+  long metricsWindowMs;
+
+  @Option(names = "--metrics-slide-ms", defaultValue = "5000",
+      description = "Event-time interval between metric snapshots (default: ${DEFAULT-VALUE}).")
+  long metricsSlideMs;
+
+  @Option(names = "--feedback-idle-ms", defaultValue = "10000",
+      description = "After this long without labels, the feedback stream stops holding back event time (default: ${DEFAULT-VALUE}).")
+  long feedbackIdleMs;
+
+  QualitySettings settings() {
+    if (labelTtlMs <= 0 || metricsSlideMs <= 0 || metricsWindowMs <= 0 || metricsWindowMs % metricsSlideMs != 0) {
+      throw new IllegalArgumentException("--label-ttl-ms, --metrics-window-ms and --metrics-slide-ms must be positive, "
+          + "and the window a multiple of the slide");
+    }
+    return new QualitySettings(Duration.ofMillis(labelTtlMs), Duration.ofMillis(metricsWindowMs),
+        Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs));
+  }
+}

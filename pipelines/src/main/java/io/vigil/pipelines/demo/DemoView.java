@@ -1,0 +1,129 @@
+package io.vigil.pipelines.demo;
+
+import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertStatus;
+import io.vigil.schemas.CurvePoint;
+import io.vigil.schemas.MetricScope;
+import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelPeak;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the demo knows of the job's output, for the status line, the SUMMARY and the dashboard:
+ * the latest cumulative metrics per model with their history, and the latest alerts. Thread-safe.
+ */
+final class DemoView {
+
+  private static final int HISTORY = 300;
+  private static final int ALERTS = 50;
+
+  private final Map<String, MetricSnapshot> latest = new TreeMap<>();
+  private final Map<String, Deque<MetricSnapshot>> history = new TreeMap<>();
+  private final Deque<Alert> alerts = new ArrayDeque<>();
+
+  synchronized void onMetrics(MetricSnapshot s) {
+    if (s.getScope() != MetricScope.CUMULATIVE) {
+      return;
+    }
+    latest.put(s.getModel(), s);
+    Deque<MetricSnapshot> h = history.computeIfAbsent(s.getModel(), m -> new ArrayDeque<>());
+    h.addLast(s);
+    if (h.size() > HISTORY) {
+      h.removeFirst();
+    }
+  }
+
+  synchronized void onAlert(Alert a) {
+    alerts.removeIf(old -> old.getAlertId().equals(a.getAlertId()));
+    alerts.addFirst(a);
+    if (alerts.size() > ALERTS) {
+      alerts.removeLast();
+    }
+  }
+
+  /** The latest cumulative snapshot per model. */
+  synchronized Map<String, MetricSnapshot> latest() {
+    return new TreeMap<>(latest);
+  }
+
+  /** {@code model.precision=... model.recall=... model.f1=... model.roc_auc=... model.pr_auc=...} per model. */
+  synchronized String qualityKeyValues() {
+    StringBuilder sb = new StringBuilder();
+    for (MetricSnapshot s : latest.values()) {
+      String m = s.getModel();
+      sb.append(String.format(Locale.ROOT, " %s.precision=%.4f %s.recall=%.4f %s.f1=%.4f %s.roc_auc=%.4f %s.pr_auc=%.4f",
+          m, s.getPrecision(), m, s.getRecall(), m, s.getF1(), m, s.getRocAuc(), m, s.getPrAuc()));
+    }
+    return sb.toString();
+  }
+
+  /** The dashboard's state, as the maps and lists its JSON contract describes. */
+  synchronized Map<String, Object> dashboardModels() {
+    Map<String, Object> models = new LinkedHashMap<>();
+    for (Map.Entry<String, MetricSnapshot> e : latest.entrySet()) {
+      MetricSnapshot s = e.getValue();
+      List<Map<String, Object>> points = new ArrayList<>();
+      for (MetricSnapshot h : history.get(e.getKey())) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("t", h.getWindowEnd().toEpochMilli());
+        p.put("precision", finite(h.getPrecision()));
+        p.put("recall", finite(h.getRecall()));
+        p.put("f1", finite(h.getF1()));
+        p.put("roc_auc", finite(h.getRocAuc()));
+        p.put("pr_auc", finite(h.getPrAuc()));
+        points.add(p);
+      }
+      List<double[]> roc = new ArrayList<>();
+      List<double[]> pr = new ArrayList<>();
+      for (CurvePoint c : s.getCurve()) {
+        if (Double.isFinite(c.getFpr()) && Double.isFinite(c.getTpr())) {
+          roc.add(new double[] {c.getFpr(), c.getTpr()});
+        }
+        if (Double.isFinite(c.getTpr()) && Double.isFinite(c.getPrecision())) {
+          pr.add(new double[] {c.getTpr(), c.getPrecision()});
+        }
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("threshold", s.getThreshold());
+      m.put("history", points);
+      m.put("roc", roc);
+      m.put("pr", pr);
+      m.put("confusion", Map.of("tp", s.getTruePositives(), "fp", s.getFalsePositives(),
+          "tn", s.getTrueNegatives(), "fn", s.getFalseNegatives()));
+      models.put(e.getKey(), m);
+    }
+    return models;
+  }
+
+  synchronized List<Map<String, Object>> dashboardAlerts() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Alert a : alerts) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("alertId", a.getAlertId());
+      m.put("entityId", a.getEntityId());
+      m.put("status", a.getStatus().name());
+      m.put("openedAt", a.getOpenedAt().toEpochMilli());
+      m.put("closedAt", a.getStatus() == AlertStatus.CLOSED && a.getClosedAt() != null ? a.getClosedAt().toEpochMilli() : null);
+      m.put("firedModels", a.getFiredModels());
+      Map<String, Object> peaks = new LinkedHashMap<>();
+      for (ModelPeak p : a.getPeakScores()) {
+        peaks.put(p.getModel(), p.getPeak());
+      }
+      m.put("peakScores", peaks);
+      m.put("events", a.getEvents());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

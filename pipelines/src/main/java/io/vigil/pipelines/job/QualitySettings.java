@@ -1,0 +1,16 @@
+package io.vigil.pipelines.job;
+
+import java.time.Duration;
+
+/**
+ * How scores are judged against late labels: a score and its label match when their event times
+ * are at most {@code labelTtl} apart; metrics are reported every {@code metricsSlide} over all
+ * labels so far and over the last {@code metricsWindow}; a feedback stream silent for
+ * {@code feedbackIdleness} stops holding back event time.
+ */
+public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration feedbackIdleness) {
+
+  public static QualitySettings defaults() {
+    return new QualitySettings(Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
+  }
+}

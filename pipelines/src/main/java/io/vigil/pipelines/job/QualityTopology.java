@@ -1,0 +1,59 @@
+package io.vigil.pipelines.job;
+
+import io.vigil.operators.AvroTypes;
+import io.vigil.operators.DecodeEvents;
+import io.vigil.operators.DecodeFeedback;
+import io.vigil.operators.FeedbackJoin;
+import io.vigil.operators.LabelledModelScore;
+import io.vigil.operators.RawRecord;
+import io.vigil.operators.SplitByModel;
+import io.vigil.operators.StreamingBinaryMetrics;
+import io.vigil.schemas.DeadLetter;
+import io.vigil.schemas.Feedback;
+import io.vigil.schemas.FeedbackIssue;
+import io.vigil.schemas.LabelledScore;
+import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.Score;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The quality topology: scores joined with late labels into labelled scores, and from them each
+ * model's metrics, cumulative and over a sliding window. Sources and sinks are the caller's.
+ */
+public final class QualityTopology {
+
+  /** Its output streams; dead letters are bad feedback records. */
+  public record Outputs(DataStream<LabelledScore> labelled, DataStream<MetricSnapshot> metrics,
+      DataStream<FeedbackIssue> feedbackIssues, DataStream<DeadLetter> deadLetters) {}
+
+  private QualityTopology() {}
+
+  public static Outputs attach(DataStream<Score> scores, DataStream<RawRecord> rawFeedback, QualitySettings settings,
+      Duration maxOutOfOrderness) {
+    SingleOutputStreamOperator<Feedback> feedback = rawFeedback
+        .process(new DecodeFeedback(), AvroTypes.of(Feedback.class))
+        .name("decode-feedback").uid("decode-feedback");
+    DataStream<DeadLetter> deadLetters = feedback.getSideOutput(DecodeEvents.DEAD_LETTERS);
+    SingleOutputStreamOperator<LabelledScore> labelled = scores
+        .connect(feedback.assignTimestampsAndWatermarks(WatermarkStrategy
+                .<Feedback>forBoundedOutOfOrderness(maxOutOfOrderness)
+                .withTimestampAssigner((f, previous) -> f.getTime().toEpochMilli())
+                .withIdleness(settings.feedbackIdleness()))
+            .name("feedback-time").uid("feedback-time"))
+        .keyBy(Score::getEventId, Feedback::getEventId)
+        .process(new FeedbackJoin(settings.labelTtl()), AvroTypes.of(LabelledScore.class))
+        .name("feedback-join").uid("feedback-join");
+    DataStream<MetricSnapshot> metrics = labelled
+        .flatMap(new SplitByModel(), TypeInformation.of(LabelledModelScore.class))
+        .name("split-by-model").uid("split-by-model")
+        .keyBy(s -> s.model, Types.STRING)
+        .process(new StreamingBinaryMetrics(settings.metricsWindow(), settings.metricsSlide()), AvroTypes.of(MetricSnapshot.class))
+        .name("quality-metrics").uid("quality-metrics");
+    return new Outputs(labelled, metrics, labelled.getSideOutput(FeedbackJoin.ISSUES), deadLetters);
+  }
+}
