@@ -25,7 +25,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--entities", defaultValue = "1000", description = "Number of entities (keys) (default: ${DEFAULT-VALUE}).")
   int entities;
 
-  @Option(names = "--rate", defaultValue = "10000", description = "Events per second to produce; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", defaultValue = "5000", description = "Events per second to produce; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double rate;
 
   @Option(names = "--bad-share", defaultValue = "0.002", description = "Share of events replaced by bad records (default: ${DEFAULT-VALUE}).")

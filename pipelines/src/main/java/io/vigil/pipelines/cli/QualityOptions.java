@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Command-line options for joining scores with labels and computing quality metrics. */
 final class QualityOptions {
 
-  @Option(names = "--label-ttl-ms", defaultValue = "120000",
+  @Option(names = "--label-ttl-ms", defaultValue = "60000",
       description = "A score and its label match when their event times are at most this far apart (default: ${DEFAULT-VALUE}).")
   long labelTtlMs;
 

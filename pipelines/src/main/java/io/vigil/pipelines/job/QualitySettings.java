@@ -11,6 +11,6 @@ import java.time.Duration;
 public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration feedbackIdleness) {
 
   public static QualitySettings defaults() {
-    return new QualitySettings(Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
+    return new QualitySettings(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofSeconds(10));
   }
 }
