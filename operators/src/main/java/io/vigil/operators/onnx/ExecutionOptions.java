@@ -22,6 +22,11 @@ public record ExecutionOptions(String device, boolean cpuFallback, int intraOpTh
     }
   }
 
+  /** The same settings on CPU: for checking a model's contract where no GPU is (a job client). */
+  public ExecutionOptions onCpu() {
+    return new ExecutionOptions("cpu", false, intraOpThreads);
+  }
+
   public boolean wantsCuda() {
     return device.startsWith("cuda");
   }

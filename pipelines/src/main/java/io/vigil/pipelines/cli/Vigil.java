@@ -14,7 +14,15 @@ import picocli.CommandLine.Command;
 public final class Vigil {
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    int code = cli.execute(args);
+    // Under Flink's application mode main() runs inside the JobManager: a successful `run` must
+    // return, not exit the process. Everything else exits, so no library thread keeps it alive.
+    boolean run = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
+        && cli.getParseResult().subcommand().commandSpec().userObject() instanceof RunCommand;
+    if (code != 0 || !run) {
+      System.exit(code);
+    }
   }
 
   /** The command line with its error handling: a bad model or setting is one clear line, exit 2. */

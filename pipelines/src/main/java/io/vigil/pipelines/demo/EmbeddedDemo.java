@@ -1,5 +1,6 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.operators.onnx.ModelCatalog;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
@@ -59,6 +60,8 @@ public final class EmbeddedDemo {
       awaitQuietly(finished, 3 * DRAIN_TIMEOUT_MS);
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    // Local: the task managers run here, so the device can be checked before anything starts.
+    ModelCatalog.check(scoring.models(), scoring.execution());
     TopicNames names = TopicNames.defaults();
     DemoView view = new DemoView();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(names.all(), runtime.parallelism());

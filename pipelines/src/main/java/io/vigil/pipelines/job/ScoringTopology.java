@@ -29,9 +29,13 @@ public final class ScoringTopology {
 
   private ScoringTopology() {}
 
-  /** Checks the models (a bad one fails here, before submission) and wires the operators. */
+  /**
+   * Checks the models' contract (a bad one fails here, before submission) and wires the
+   * operators. The check runs on CPU: the client may have no GPU; the device is checked where the
+   * scorer opens its sessions.
+   */
   public static Outputs attach(DataStream<RawRecord> raw, ScoringSettings settings) {
-    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution());
+    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu());
     SingleOutputStreamOperator<SequenceEvent> events = raw
         .process(new DecodeEvents(specs.get(0).features()), AvroTypes.of(SequenceEvent.class))
         .name("decode-validate").uid("decode-validate");
