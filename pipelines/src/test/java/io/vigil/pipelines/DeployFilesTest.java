@@ -38,10 +38,6 @@ class DeployFilesTest {
   private static final int REPORTER_PORT = 9249;
   private static final String DATASOURCE_UID = "vigil-prometheus";
 
-  /** Gauges of the quality operator, written on another branch; checked against the code once it is there. */
-  private static final Set<String> QUALITY_GAUGES =
-      Set.of("precision", "recall", "f1", "specificity", "accuracy", "roc_auc", "pr_auc", "tp", "fp", "tn", "fn");
-
   /** Flink's own metrics the dashboard uses (operator and job scope). */
   private static final Set<String> FLINK_BUILT_INS = Set.of(
       "numRecordsInPerSecond", "numRecordsOutPerSecond",
