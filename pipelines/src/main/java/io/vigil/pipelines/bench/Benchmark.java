@@ -120,7 +120,7 @@ public final class Benchmark {
 
   private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
     RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), CHECKPOINT_INTERVAL,
-        work.resolve(name).toUri().toString(), null, 0);
+        work.resolve(name).toUri().toString(), null, 0, 0);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
     KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults());
     return env.executeAsync("bench-" + name);

@@ -37,6 +37,14 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1; 0 = no web UI (default: ${DEFAULT-VALUE}).")
   int webPort;
 
+  @Option(names = "--dashboard-port", defaultValue = "8090",
+      description = "Port of the live dashboard on 127.0.0.1; 0 = no dashboard (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(names = "--prometheus-port", defaultValue = "9249",
+      description = "Port of Flink's Prometheus endpoint; 0 = none (default: ${DEFAULT-VALUE}).")
+  int prometheusPort;
+
   @Option(names = "--status-every-ms", defaultValue = "2000", description = "Status line interval (default: ${DEFAULT-VALUE}).")
   long statusEveryMs;
 
@@ -59,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     if (seconds < 0 || entities < 1 || badShare < 0 || badShare > 1) {
       throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
     }
-    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs, out);
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs, out, dashboardPort);
     Path workDir = Files.createTempDirectory("vigil-demo-");
-    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort), workDir).run(System.out);
+    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort, prometheusPort), workDir).run(System.out);
   }
 }

@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
         labelledTopic, metricsTopic, feedbackIssuesTopic);
     KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId, groupId, client);
-    StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0));
+    StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0));
     KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);

@@ -22,12 +22,12 @@ final class RuntimeOptions {
   @Option(names = "--restore-from", paramLabel = "PATH|URI", description = "A retained checkpoint (chk-N folder) or savepoint to restore the job from.")
   String restoreFrom;
 
-  RuntimeSettings settings(Path workDir, int webUiPort) {
+  RuntimeSettings settings(Path workDir, int webUiPort, int prometheusPort) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be >= 1");
     }
     String checkpoints = checkpointDir != null ? checkpointDir : workDir.resolve("checkpoints").toString();
     return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), RuntimeSettings.location(checkpoints),
-        RuntimeSettings.location(restoreFrom), webUiPort);
+        RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort);
   }
 }

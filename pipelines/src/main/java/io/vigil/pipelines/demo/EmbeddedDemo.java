@@ -1,5 +1,6 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.dashboard.DashboardServer;
 import io.vigil.operators.onnx.ModelCatalog;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
@@ -32,8 +33,9 @@ import org.apache.flink.util.FileUtils;
  */
 public final class EmbeddedDemo {
 
-  /** Demo knobs; {@code seconds = 0} runs until interrupted; {@code out} may be null. */
-  public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs, Path out) {}
+  /** Demo knobs; {@code seconds = 0} runs until interrupted; {@code out} may be null; dashboard port 0 = none. */
+  public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs,
+      Path out, int dashboardPort) {}
 
   private static final long DRAIN_TIMEOUT_MS = 60_000;
 
@@ -80,6 +82,15 @@ public final class EmbeddedDemo {
       DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), names.events(), names.feedback(),
           stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
       OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), names, archive, view);
+      DashboardServer dashboard = demo.dashboardPort() > 0
+          ? DashboardServer.start(DashboardServer.DEFAULT_HOST, demo.dashboardPort(), new DashboardFeed(producer, monitor, view))
+          : null;
+      if (dashboard != null) {
+        out.println("Dashboard: " + dashboard.url());
+      }
+      if (runtime.prometheusPort() > 0) {
+        out.println("Prometheus metrics: http://127.0.0.1:" + runtime.prometheusPort() + "/metrics");
+      }
       Thread producing = new Thread(producer, "demo-producer");
       Thread monitoring = new Thread(monitor, "demo-monitor");
       long start = System.nanoTime();
@@ -102,6 +113,9 @@ public final class EmbeddedDemo {
       drained &= monitor.finish(Duration.ofMillis(DRAIN_TIMEOUT_MS));
       monitoring.join(10_000);
       status.print("stopped");
+      if (dashboard != null) {
+        dashboard.close();
+      }
 
       boolean covered = metricsCoverLabelled(view.latest(), monitor.labelledPerModel(), out);
       long processed = monitor.scored.get() + monitor.dead.get();

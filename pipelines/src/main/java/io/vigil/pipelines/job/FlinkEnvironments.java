@@ -14,6 +14,10 @@ public final class FlinkEnvironments {
   public static StreamExecutionEnvironment local(RuntimeSettings settings) {
     Configuration conf = configuration(settings);
     conf.set(org.apache.flink.configuration.TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
+    if (settings.prometheusPort() > 0) {
+      conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      conf.setString("metrics.reporter.prom.port", Integer.toString(settings.prometheusPort()));
+    }
     StreamExecutionEnvironment env;
     if (settings.webUiPort() > 0) {
       conf.set(org.apache.flink.configuration.RestOptions.BIND_ADDRESS, "127.0.0.1");

@@ -6,14 +6,17 @@ import java.time.Duration;
 /**
  * How Flink runs the job: parallelism, checkpoints (on, at this interval, kept on cancel so a
  * job can be restored), an optional checkpoint or savepoint to restore from, and the web UI port
- * of a local MiniCluster (0 = no web UI). Locations are URIs ({@code file:///...}, {@code s3://...}).
+ * of a local MiniCluster (0 = no web UI), and the port of a local MiniCluster's Prometheus
+ * endpoint (0 = none; on a cluster the reporter is Flink configuration). Locations are URIs
+ * ({@code file:///...}, {@code s3://...}).
  */
 public record RuntimeSettings(
     int parallelism,
     Duration checkpointInterval,
     String checkpointDir,
     String restoreFrom,
-    int webUiPort) {
+    int webUiPort,
+    int prometheusPort) {
 
   /** A local path or a URI; local paths become absolute {@code file:} URIs. */
   public static String location(String pathOrUri) {

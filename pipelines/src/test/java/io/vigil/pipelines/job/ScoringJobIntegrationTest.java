@@ -77,7 +77,7 @@ class ScoringJobIntegrationTest {
 
   RuntimeSettings runtime(Path restoreFrom) {
     return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
-        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0);
+        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0);
   }
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {
