@@ -26,6 +26,7 @@ final class BenchEvents implements AutoCloseable {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
+    p.put("max.in.flight.requests.per.connection", "1"); // see DemoProducer
     p.put("linger.ms", "5");
     p.put("batch.size", "262144");
     producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -44,6 +44,9 @@ final class DemoProducer implements Runnable {
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
+    // One batch in flight: a batch retried while a fresh topic's leader settles cannot land behind
+    // a later one, which the broker would reject as out of sequence.
+    p.put("max.in.flight.requests.per.connection", "1");
     p.put("linger.ms", "5");
     p.put("batch.size", "131072");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

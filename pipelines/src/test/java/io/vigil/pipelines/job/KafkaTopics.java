@@ -29,11 +29,20 @@ final class KafkaTopics {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
+    // One batch in flight: a batch retried after a fresh topic's leader moved cannot land behind a
+    // later one (the broker would reject it as out of sequence and the records would be lost).
+    p.put("max.in.flight.requests.per.connection", "1");
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < values.size(); i++) {
-        producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)));
+        sent.add(producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i))));
       }
       producer.flush();
+      for (java.util.concurrent.Future<?> f : sent) {
+        f.get(); // a lost record must fail the test here, not show up as a missing score
+      }
+    } catch (Exception e) {
+      throw new AssertionError("producing to " + topic + " failed", e);
     }
   }
 
