@@ -62,7 +62,7 @@ class RecurrentTask:
     to chunk exactly as the operator carries it from event to event. Sequences of different
     lengths are right-padded and masked (padding after the end cannot change earlier outputs)."""
 
-    def __init__(self, augment: Augment | None, batch_size: int = 32, chunk: int = 50):
+    def __init__(self, augment: Augment | None, batch_size: int = 16, chunk: int = 25):
         self.augment, self.batch_size, self.chunk = augment, batch_size, chunk
         self._state = None  # carried between the chunks of one batch
 
@@ -125,7 +125,7 @@ class WindowTask:
     """CNN: one sample per event, the window ending at it, labelled like that event. An epoch
     draws `epoch_samples` windows at random, which bounds an epoch's cost on big CSVs."""
 
-    def __init__(self, window: int, augment: Augment | None, batch_size: int = 256, epoch_samples: int = 40000):
+    def __init__(self, window: int, augment: Augment | None, batch_size: int = 256, epoch_samples: int = 20000):
         self.window, self.augment = window, augment
         self.batch_size, self.epoch_samples = batch_size, epoch_samples
 
@@ -164,7 +164,7 @@ class AutoEncoderTask:
     """Autoencoder: trained and early-stopped on clean windows only (no anomalous event in the
     window; every window when the CSV has no labels). No augmentation: it is not supervised."""
 
-    def __init__(self, window: int, batch_size: int = 256, epoch_samples: int = 40000):
+    def __init__(self, window: int, batch_size: int = 256, epoch_samples: int = 20000):
         self.window, self.batch_size, self.epoch_samples = window, batch_size, epoch_samples
 
     def prepare(self, ds: Dataset):
