@@ -22,6 +22,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Opens and closes alerts per entity (input keyed by entityId) by the {@link AlertRules}: at most
@@ -37,6 +38,12 @@ import org.apache.flink.util.Collector;
  * (even negative), but their sum stays exact, since the counts are split, not copied.
  */
 public final class AlertDetector extends KeyedProcessFunction<String, Score, Alert> implements CheckpointedFunction {
+
+  /** Every input score, with the alert decision appended as the model {@value #DECISION_MODEL}. */
+  public static final OutputTag<Score> DECISIONS = new OutputTag<>("scores-with-alert-decision", AvroTypes.of(Score.class));
+
+  /** The pseudo-model under which the alert decision is scored and measured. */
+  public static final String DECISION_MODEL = "alert";
 
   private final AlertRules rules;
 
@@ -89,15 +96,27 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
         considered.add(s);
       }
     }
-    if (considered.isEmpty()) {
-      return;
+    if (!considered.isEmpty()) {
+      Alert alert = openAlert.value();
+      if (alert == null) {
+        maybeOpen(score, considered, out);
+      } else {
+        extend(alert, score, considered, out);
+      }
     }
-    Alert alert = openAlert.value();
-    if (alert == null) {
-      maybeOpen(score, considered, out);
-    } else {
-      extend(alert, score, considered, out);
-    }
+    ctx.output(DECISIONS, withDecision(score, openAlert.value() != null));
+  }
+
+  /**
+   * The score with one more entry, model {@value #DECISION_MODEL}: 1 if the entity's alert is
+   * open after this event, else 0, threshold 1 — so the alert decision is judged against labels
+   * like any model. A new record: the input may be shared with other operators.
+   */
+  private static Score withDecision(Score score, boolean open) {
+    List<ModelScore> scores = new ArrayList<>(score.getScores().size() + 1);
+    scores.addAll(score.getScores());
+    scores.add(new ModelScore(DECISION_MODEL, "rules", open ? 1f : 0f, 1f));
+    return new Score(score.getEventId(), score.getEntityId(), score.getEventTime(), scores);
   }
 
   private void maybeOpen(Score score, List<ModelScore> considered, Collector<Alert> out) throws Exception {

@@ -96,6 +96,25 @@ class AlertDetectorTest {
   }
 
   @Test
+  void everyScoreLeavesWithTheAlertDecisionAsAPseudoModel() throws Exception {
+    try (Run r = run(AlertRules.defaults())) {
+      r.feed(score("a", 1, lstm(0.5f)), score("a", 2, lstm(0.9f)), score("a", 3, lstm(0.65f)),
+          score("a", 4, lstm(0.1f)), score("b", 5, lstm(null)));
+      List<Score> decided = r.harness.getSideOutput(AlertDetector.DECISIONS).stream()
+          .map(org.apache.flink.streaming.runtime.streamrecord.StreamRecord::getValue).toList();
+      assertThat(decided).extracting(Score::getEventId).containsExactly("a#1", "a#2", "a#3", "a#4", "b#5");
+      assertThat(decided).allSatisfy(s -> {
+        ModelScore last = s.getScores().get(s.getScores().size() - 1);
+        assertThat(last.getModel()).isEqualTo(AlertDetector.DECISION_MODEL);
+        assertThat(last.getThreshold()).isEqualTo(1f);
+        assertThat(s.getScores().get(0).getModel()).isEqualTo("lstm");
+      });
+      // closed, open (crossed), still open (above 0.8 x threshold), closed (below), no alert
+      assertThat(decided).extracting(s -> s.getScores().get(1).getScore()).containsExactly(0f, 1f, 1f, 0f, 0f);
+    }
+  }
+
+  @Test
   void staysOpenBetweenTheThresholdsAndClosesBelowTheLowerOneWithTheWholeStory() throws Exception {
     try (Run r = run(AlertRules.defaults())) {
       assertThat(r.feed(score("a", 1, lstm(0.9f)))).hasSize(1);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 final class ScoringOptions {
 
   /** The models shipped in models/ and packed into the job jar. */
-  static final List<String> SHIPPED_MODELS = List.of("classpath:models/recurrent.onnx");
+  static final List<String> SHIPPED_MODELS =
+      List.of("classpath:models/recurrent.onnx", "classpath:models/cnn.onnx", "classpath:models/autoencoder.onnx");
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "ONNX model to score with (repeatable; a path or classpath:NAME). Default: the shipped models.")

@@ -51,9 +51,10 @@ public final class ScoringTopology {
         .uid("score");
     // Scores leave the scorer already partitioned by entity: reinterpreting (not re-shuffling)
     // chains the alert detector to the scorer and saves serializing every score.
-    DataStream<Alert> alerts = DataStreamUtils.reinterpretAsKeyedStream(scores, Score::getEntityId)
+    SingleOutputStreamOperator<Alert> alerts = DataStreamUtils.reinterpretAsKeyedStream(scores, Score::getEntityId)
         .process(new AlertDetector(settings.alerts()), AvroTypes.of(Alert.class))
         .name("alerts").uid("alerts");
-    return new Outputs(scores, deadLetters, alerts, specs);
+    // Scores leave with the alert decision attached, so it is judged against labels like a model.
+    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts, specs);
   }
 }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ScoringJobIntegrationTest {
 
   static final List<ModelRef> MODELS = List.of(
-      ModelRef.of("../models/recurrent.onnx"));
+      ModelRef.of("../models/recurrent.onnx"), ModelRef.of("../models/cnn.onnx"), ModelRef.of("../models/autoencoder.onnx"));
   static final Duration WAIT = Duration.ofSeconds(90);
 
   static EmbeddedKafka kafka;
