@@ -5,6 +5,7 @@ import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.FeedbackIssueReason;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.Score;
+import io.vigil.schemas.wire.WireCodec;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -55,6 +56,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
   private final long ttl;
 
   private transient ValueState<JoinState> state;
+  private transient WireCodec<Score> codec;
   private transient Counter matched;
   private transient Counter unmatched;
   private transient Counter expired;
@@ -71,8 +73,13 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
 
   /** What one eventId has seen: a POJO of Avro records, serialized by Flink's POJO and Avro serializers. */
   public static final class JoinState {
-    /** The first score while it waits for its label; null once matched or its wait is over. */
-    public Score score;
+    /**
+     * The first score while it waits for its label, Avro-encoded; null once matched or its wait
+     * is over. Bytes, not the record: every checkpoint copies all waiting scores, and copying
+     * bytes is far cheaper than re-serializing records (measured: the join's state snapshot was
+     * the job's top cost). Decoded once, when its label comes.
+     */
+    public byte[] score;
     /** Event time of the first score, kept after it stopped waiting; NONE if no score came. */
     public long scoreTime = NONE;
     /** The first label while it waits for its score; null once resolved. */
@@ -85,6 +92,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
 
   @Override
   public void open(OpenContext openContext) {
+    codec = new WireCodec<>(Score.getClassSchema());
     state = getRuntimeContext().getState(
         new ValueStateDescriptor<>("feedback-join", TypeInformation.of(JoinState.class)));
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
@@ -109,7 +117,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
     Feedback waiting = s.label;
     s.label = null;
     if (waiting == null || !resolve(score, waiting, ctx, out)) {
-      s.score = score; // waits for a first label; in vain if one was already taken
+      s.score = codec.encode(score); // waits for a first label; in vain if one was already taken
     }
     state.update(s);
   }
@@ -124,7 +132,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
     }
     s.labelTaken = true;
     if (s.score != null) {
-      if (resolve(s.score, label, ctx, out)) {
+      if (resolve(codec.decode(s.score).value(), label, ctx, out)) {
         s.score = null;
       }
     } else if (s.scoreTime != NONE) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -142,12 +143,12 @@ class FeedbackJoinTest {
   }
 
   @Test
-  void joinStateIsAPojoOfAvroRecordsNotAKryoBlob() {
+  void joinStateIsAPojoOfBytesAndAvroRecordsNotAKryoBlob() {
     TypeInformation<FeedbackJoin.JoinState> type = TypeInformation.of(FeedbackJoin.JoinState.class);
 
     assertThat(type).isInstanceOf(PojoTypeInfo.class);
     PojoTypeInfo<FeedbackJoin.JoinState> pojo = (PojoTypeInfo<FeedbackJoin.JoinState>) type;
-    assertThat(pojo.getTypeAt("score")).isInstanceOf(AvroTypeInfo.class);
+    assertThat(pojo.getTypeAt("score")).isEqualTo(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     assertThat(pojo.getTypeAt("label")).isInstanceOf(AvroTypeInfo.class);
   }
 
