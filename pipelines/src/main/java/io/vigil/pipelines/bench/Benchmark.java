@@ -27,12 +27,10 @@ public final class Benchmark {
 
   /** Benchmark knobs. */
   public record Settings(int events, int naiveEvents, int entities, int parallelism, int latencySeconds,
-      double ceilingSeconds, long seed) {}
+      double ceilingSeconds, long seed, Duration checkpointInterval) {}
 
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
   private static final int WARMUP_SECONDS = 5;
-  /** The demo's and the command line's default, so latencies include its checkpoint pauses. */
-  private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
 
   private final Settings settings;
   private final ScoringSettings scoring;
@@ -119,7 +117,7 @@ public final class Benchmark {
   }
 
   private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
-    RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), CHECKPOINT_INTERVAL,
+    RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), settings.checkpointInterval(),
         work.resolve(name).toUri().toString(), null, 0, 0);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
     KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults());
