@@ -10,7 +10,6 @@ import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.pipelines.synthetic.SyntheticStream;
 import io.vigil.pipelines.synthetic.TrainingCsv;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
