@@ -195,7 +195,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       }
       for (int m = 0; m < stepModels.size(); m++) {
         float[][] stored = recurrentState.get(m).value();
-        if (stored != null) {
+        if (fits(stored, stepModels.get(m).spec())) {
           for (int p = 0; p < stored.length; p++) {
             System.arraycopy(stored[p], 0, states[m][p], i * stored[p].length, stored[p].length);
           }
@@ -249,6 +249,22 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       output.collect(record.replace(new Score(event.getEventId(), event.getEntityId(), event.getEventTime(), scores)));
     }
     scored.inc(n);
+  }
+
+  /**
+   * Whether restored state has the model's state shapes. After a restore with a re-trained model
+   * of another size the key starts again from zero state rather than feed the model garbage.
+   */
+  private static boolean fits(float[][] stored, ModelSpec spec) {
+    if (stored == null || stored.length != spec.statePairs()) {
+      return false;
+    }
+    for (int p = 0; p < stored.length; p++) {
+      if (stored[p].length != spec.stateSize(p)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The key's recent events with event {@code i} of {@code x} appended, at most the longest window. */
