@@ -12,6 +12,10 @@ F, H, T = 3, 4, 5
 rng = np.random.default_rng(7)
 W = rng.normal(size=(F, H)).astype(np.float32)
 U = rng.normal(size=(H, H)).astype(np.float32) * 0.5
+# A re-trained model of another size, same name: restored state no longer fits it.
+H_WIDE = 6
+W_WIDE = rng.normal(size=(F, H_WIDE)).astype(np.float32)
+U_WIDE = rng.normal(size=(H_WIDE, H_WIDE)).astype(np.float32) * 0.5
 
 
 def meta(model, **props):
@@ -28,7 +32,8 @@ def tensor(name, *shape):
     return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["B", *shape])
 
 
-def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind="step", name="rnn"):
+def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind="step", name="rnn", w=W, u=U):
+    h = u.shape[0]
     nodes = [
         helper.make_node("MatMul", ["x", "W"], ["xw"]),
         helper.make_node("MatMul", ["state_in_0", "U"], ["hu"]),
@@ -36,16 +41,16 @@ def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind
         helper.make_node("Tanh", ["pre"], ["h"]),
         helper.make_node("ReduceSum", ["h", "axes"], [score_name], keepdims=0),
     ]
-    inits = [numpy_helper.from_array(W, "W"), numpy_helper.from_array(U, "U"),
+    inits = [numpy_helper.from_array(w, "W"), numpy_helper.from_array(u, "U"),
              numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")]
-    if state_out_width == H:
+    if state_out_width == h:
         nodes.append(helper.make_node("Identity", ["h"], ["state_out_0"]))
     else:
-        inits.append(numpy_helper.from_array(np.zeros((H, state_out_width), np.float32), "P"))
+        inits.append(numpy_helper.from_array(np.zeros((h, state_out_width), np.float32), "P"))
         nodes.append(helper.make_node("MatMul", ["h", "P"], ["state_out_0"]))
-    inputs = [tensor("x", F), tensor("state_in_0", H)]
+    inputs = [tensor("x", F), tensor("state_in_0", h)]
     if extra_state_in:
-        inputs.append(tensor("state_in_1", H))
+        inputs.append(tensor("state_in_1", h))
     graph = helper.make_graph(nodes, "step", inputs, [tensor(score_name), tensor("state_out_0", state_out_width)], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     return meta(model, **{"vigil.kind": kind, "vigil.name": name})
@@ -64,6 +69,7 @@ def window_model():
 fixtures = {
     "good-step.onnx": step_model(),
     "good-window.onnx": window_model(),
+    "good-step-wide.onnx": step_model(state_out_width=H_WIDE, w=W_WIDE, u=U_WIDE),
     "missing-score.onnx": step_model(score_name="probability"),
     "mismatched-state.onnx": step_model(state_out_width=H + 2),
     "unpaired-state.onnx": step_model(extra_state_in=True),

@@ -164,4 +164,40 @@ class MicroBatchScorerTest {
     }
     assertMatches(all, reference(events));
   }
+
+  @Test
+  void stateRestoredForAModelOfAnotherSizeRestartsFromZero() throws Exception {
+    ModelRef wide = ModelRef.of("src/test/resources/contract/good-step-wide.onnx");
+    List<SequenceEvent> events = events(5);
+    List<SequenceEvent> first = events.subList(0, events.size() / 2);
+    List<SequenceEvent> second = events.subList(events.size() / 2, events.size());
+    OperatorSubtaskState snapshot;
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<String, SequenceEvent, Score>(
+        new MicroBatchScorer(List.of(STEP), ExecutionOptions.cpu(), new BatchingOptions(16, 60_000)),
+        SequenceEvent::getEntityId, Types.STRING)) {
+      h.open();
+      for (SequenceEvent e : first) {
+        h.processElement(e, 0);
+      }
+      h.prepareSnapshotPreBarrier(1);
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var restored = new KeyedOneInputStreamOperatorTestHarness<String, SequenceEvent, Score>(
+        new MicroBatchScorer(List.of(wide), ExecutionOptions.cpu(), new BatchingOptions(16, 60_000)),
+        SequenceEvent::getEntityId, Types.STRING)) {
+      restored.setup();
+      restored.initializeState(snapshot);
+      restored.open();
+      for (SequenceEvent e : second) {
+        restored.processElement(e, 0);
+      }
+      restored.close(); // finish() flushes the last partial batch
+      Map<String, float[]> fromZero = PerKeyReference.scores(List.of(wide), second);
+      List<Score> out = scores(restored);
+      assertThat(out).hasSize(second.size());
+      for (Score s : out) {
+        assertThat(s.getScores().get(0).getScore()).as(s.getEventId()).isCloseTo(fromZero.get(s.getEventId())[0], within(1e-6f));
+      }
+    }
+  }
 }
