@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil bench}: throughput and latency of the real pipeline against its baselines, in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {
+        "Throughput and latency against the compute, I/O and naive baselines.",
         "Measure, in one process on the same models, data, broker and cores:",
         " (a)  ONNX Runtime alone on pre-built batches (the compute ceiling)",
         " (a') the Kafka -> Flink -> Kafka job with a pass-through scorer keeping the same state (the I/O ceiling)",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil demo}: everything on this machine, live. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
+        "The whole system on this machine, live.",
         "Start a single-node Kafka broker on 127.0.0.1, the synthetic event generator (with delayed labels",
         "and a share of bad records) and the scoring job on a local Flink MiniCluster with its web UI,",
         "and print a live status line. On stop it drains, then prints one line SUMMARY key=value ...",

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code vigil run}: the job against an existing Kafka cluster, locally or under {@code flink run}. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
+        "The job against an existing Kafka cluster.",
         "Run the scoring job against an existing Kafka cluster. Locally this starts a Flink MiniCluster;",
         "packaged, submit it to a cluster with: flink run pipelines/target/vigil-pipelines-*-job.jar run ...",
         "Client settings such as security.protocol, sasl.* and ssl.* go in --kafka-config (a properties",
