@@ -57,13 +57,13 @@ public final class EmbeddedDemo {
 
   /** Runs the demo; returns the process exit code. */
   public int run(PrintStream out) throws Exception {
+    // Local: the task managers run here, so the device can be checked before anything starts.
+    ModelCatalog.check(scoring.models(), scoring.execution());
     Thread hook = new Thread(() -> {
       interrupted.countDown();
       awaitQuietly(finished, 3 * DRAIN_TIMEOUT_MS);
     });
     Runtime.getRuntime().addShutdownHook(hook);
-    // Local: the task managers run here, so the device can be checked before anything starts.
-    ModelCatalog.check(scoring.models(), scoring.execution());
     TopicNames names = TopicNames.defaults();
     DemoView view = new DemoView();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(names.all(), runtime.parallelism());
