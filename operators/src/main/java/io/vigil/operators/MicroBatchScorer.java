@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -54,7 +55,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private transient int longestWindow;
   private transient int features;
   private transient List<StreamRecord<SequenceEvent>> buffer;
-  private transient boolean flushScheduled;
+  /** The pending max-delay flush, if any; cancelled when the batch fills first. */
+  private transient ScheduledFuture<?> flushTimer;
   private transient Histogram batchSizes;
   private transient Histogram roundsPerFlush;
   private transient Counter scored;
@@ -114,10 +116,12 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     buffer.add(element);
     if (buffer.size() >= batching.maxBatch()) {
       flush();
-    } else if (!flushScheduled) {
-      flushScheduled = true;
+    } else if (flushTimer == null) {
       long due = getProcessingTimeService().getCurrentProcessingTime() + batching.maxDelayMillis();
-      getProcessingTimeService().registerTimer(due, time -> flush());
+      flushTimer = getProcessingTimeService().registerTimer(due, time -> {
+        flushTimer = null;
+        flush();
+      });
     }
   }
 
@@ -151,7 +155,10 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   }
 
   private void flush() throws Exception {
-    flushScheduled = false;
+    if (flushTimer != null) {
+      flushTimer.cancel(false);
+      flushTimer = null;
+    }
     if (buffer.isEmpty()) {
       return;
     }

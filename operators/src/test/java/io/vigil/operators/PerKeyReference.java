@@ -28,6 +28,13 @@ public final class PerKeyReference {
       for (ModelRef ref : refs) {
         models.add(LoadedModel.load(ref, ExecutionOptions.cpu()));
       }
+      List<StepModelRunner> steps = new ArrayList<>();
+      List<WindowModelRunner> windows = new ArrayList<>();
+      for (LoadedModel model : models) {
+        boolean step = model.spec().kind() == ModelKind.STEP;
+        steps.add(step ? new StepModelRunner(model) : null);
+        windows.add(step ? null : new WindowModelRunner(model));
+      }
       Map<String, float[]> expected = new HashMap<>();
       Map<String, float[][][]> states = new HashMap<>();
       Map<String, List<float[]>> history = new HashMap<>();
@@ -43,7 +50,7 @@ public final class PerKeyReference {
         for (int m = 0; m < models.size(); m++) {
           ModelSpec spec = models.get(m).spec();
           if (spec.kind() == ModelKind.STEP) {
-            out[m] = new StepModelRunner(models.get(m)).run(x, keyState[m], 1)[0];
+            out[m] = steps.get(m).run(x, keyState[m], 1)[0];
           } else if (h.size() < spec.window()) {
             out[m] = Float.NaN;
           } else {
@@ -51,7 +58,7 @@ public final class PerKeyReference {
             for (int t = 0; t < spec.window(); t++) {
               System.arraycopy(h.get(h.size() - spec.window() + t), 0, rows, t * x.length, x.length);
             }
-            out[m] = new WindowModelRunner(models.get(m)).run(rows, 1)[0];
+            out[m] = windows.get(m).run(rows, 1)[0];
           }
         }
         expected.put(e.getEventId(), out);

@@ -96,7 +96,6 @@ public final class Benchmark {
   /** {p50, p99} event-to-score latency in ms with events fed live at {@code rate}, after a warm-up. */
   private double[] latency(String name, BenchEvents events, double rate) throws Exception {
     String input = "bench-live-" + name;
-    kafka.createTopics(List.of(input), settings.parallelism());
     KafkaSettings k = topics("live-" + name, input);
     JobClient job = start("live-" + name, k, scoring);
     try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.topics().scores())) {

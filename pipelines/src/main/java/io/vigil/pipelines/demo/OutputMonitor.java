@@ -55,7 +55,6 @@ final class OutputMonitor implements Runnable {
   final AtomicLong alertsOpen = new AtomicLong();
   final AtomicLong labelledScores = new AtomicLong();
   final AtomicLong feedbackIssues = new AtomicLong();
-  final AtomicLong undecodable = new AtomicLong();
   /** Kafka write time of each score minus its event time. */
   final LatencyWindow latency = new LatencyWindow(20_000);
 
@@ -115,52 +114,51 @@ final class OutputMonitor implements Runnable {
   private void handle(ConsumerRecord<byte[], byte[]> r) {
     String topic = r.topic();
     if (topic.equals(topics.scores())) {
-      decode(scores, r, "scores").ifPresent(s -> {
-        synchronized (this) {
-          keys.add(s.getEntityId());
-        }
-        latency.add(r.timestamp() - s.getEventTime().toEpochMilli());
-        scored.incrementAndGet();
-      });
+      Score s = decode(scores, r, "scores");
+      synchronized (this) {
+        keys.add(s.getEntityId());
+      }
+      latency.add(r.timestamp() - s.getEventTime().toEpochMilli());
+      scored.incrementAndGet();
     } else if (topic.equals(topics.deadLetters())) {
-      decode(deadLetters, r, "dead-letters").ifPresent(d -> dead.incrementAndGet());
+      decode(deadLetters, r, "dead-letters");
+      dead.incrementAndGet();
     } else if (topic.equals(topics.alerts())) {
-      decode(alerts, r, "alerts").ifPresent(a -> {
-        if (a.getStatus() == AlertStatus.OPEN) {
-          alertsOpened.incrementAndGet();
-          alertsOpen.incrementAndGet();
-        } else {
-          alertsOpen.decrementAndGet();
-        }
-        view.onAlert(a);
-      });
+      Alert a = decode(alerts, r, "alerts");
+      if (a.getStatus() == AlertStatus.OPEN) {
+        alertsOpened.incrementAndGet();
+        alertsOpen.incrementAndGet();
+      } else {
+        alertsOpen.decrementAndGet();
+      }
+      view.onAlert(a);
     } else if (topic.equals(topics.labelled())) {
-      decode(labelled, r, "labelled").ifPresent(l -> {
-        labelledScores.incrementAndGet();
-        synchronized (this) {
-          for (ModelScore s : l.getScores()) {
-            if (s.getScore() != null) {
-              labelledPerModel.merge(s.getModel(), 1L, Long::sum);
-            }
+      LabelledScore l = decode(labelled, r, "labelled");
+      labelledScores.incrementAndGet();
+      synchronized (this) {
+        for (ModelScore s : l.getScores()) {
+          if (s.getScore() != null) {
+            labelledPerModel.merge(s.getModel(), 1L, Long::sum);
           }
         }
-      });
+      }
     } else if (topic.equals(topics.metrics())) {
-      decode(metrics, r, "metrics").ifPresent(view::onMetrics);
+      view.onMetrics(decode(metrics, r, "metrics"));
     } else if (topic.equals(topics.feedbackIssues())) {
-      decode(issues, r, "feedback-issues").ifPresent(i -> feedbackIssues.incrementAndGet());
+      decode(issues, r, "feedback-issues");
+      feedbackIssues.incrementAndGet();
     }
   }
 
-  private <T extends SpecificRecordBase> java.util.Optional<T> decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> r, String file) {
+  /** The job only writes these schemas: a record that does not decode is a bug, not input to skip. */
+  private <T extends SpecificRecordBase> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> r, String file) {
     Decoded<T> d = codec.decode(r.value());
     if (!d.isOk()) {
-      undecodable.incrementAndGet();
-      return java.util.Optional.empty();
+      throw new IllegalStateException("undecodable record on " + r.topic() + " at offset " + r.offset() + ": " + d.message());
     }
     if (archive != null) {
       archive.write(file, d.value());
     }
-    return java.util.Optional.of(d.value());
+    return d.value();
   }
 }

@@ -24,8 +24,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class ScoringTopology {
 
   /** The topology's output streams. */
-  public record Outputs(
-      DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts, List<ModelSpec> models) {}
+  public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts) {}
 
   private ScoringTopology() {}
 
@@ -55,6 +54,6 @@ public final class ScoringTopology {
         .process(new AlertDetector(settings.alerts()), AvroTypes.of(Alert.class))
         .name("alerts").uid("alerts");
     // Scores leave with the alert decision attached, so it is judged against labels like a model.
-    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts, specs);
+    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts);
   }
 }

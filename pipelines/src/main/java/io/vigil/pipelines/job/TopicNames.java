@@ -24,10 +24,6 @@ public record TopicNames(
         prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues);
   }
 
-  public List<String> inputs() {
-    return List.of(events, feedback);
-  }
-
   public List<String> outputs() {
     return List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
   }

@@ -28,12 +28,6 @@ public final class WireCodec<T extends SpecificRecord> {
     this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
   }
 
-  /** Also accept bytes written with an older (compatible) schema version. */
-  public WireCodec<T> acceptingWriterSchema(Schema older) {
-    decoder.addSchema(older);
-    return this;
-  }
-
   public byte[] encode(T record) {
     try {
       ByteBuffer buffer = encoder.encode(record);
