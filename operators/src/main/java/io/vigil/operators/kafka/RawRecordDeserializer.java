@@ -1,6 +1,6 @@
 package io.vigil.operators.kafka;
 
-import io.vigil.operators.RawRecord;
+import io.vigil.operators.ingest.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

@@ -1,6 +1,6 @@
 package io.vigil.pipelines.bench;
 
-import io.vigil.operators.BatchingOptions;
+import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;

@@ -1,7 +1,7 @@
 package io.vigil.pipelines.cli;
 
-import io.vigil.operators.AlertRules;
-import io.vigil.operators.BatchingOptions;
+import io.vigil.operators.alerts.AlertRules;
+import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.pipelines.job.ScoringSettings;

@@ -1,6 +1,6 @@
 package io.vigil.pipelines.job;
 
-import io.vigil.operators.RawRecord;
+import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.kafka.AvroRecordSerializer;
 import io.vigil.operators.kafka.RawRecordDeserializer;
 import io.vigil.schemas.Alert;

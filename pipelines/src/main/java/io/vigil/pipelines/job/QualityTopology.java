@@ -1,13 +1,13 @@
 package io.vigil.pipelines.job;
 
 import io.vigil.operators.AvroTypes;
-import io.vigil.operators.DecodeEvents;
-import io.vigil.operators.DecodeFeedback;
-import io.vigil.operators.FeedbackJoin;
-import io.vigil.operators.LabelledModelScore;
-import io.vigil.operators.RawRecord;
-import io.vigil.operators.SplitByModel;
-import io.vigil.operators.StreamingBinaryMetrics;
+import io.vigil.operators.ingest.DecodeEvents;
+import io.vigil.operators.ingest.DecodeFeedback;
+import io.vigil.operators.quality.FeedbackJoin;
+import io.vigil.operators.quality.LabelledModelScore;
+import io.vigil.operators.ingest.RawRecord;
+import io.vigil.operators.quality.SplitByModel;
+import io.vigil.operators.quality.StreamingBinaryMetrics;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Feedback;
 import io.vigil.schemas.FeedbackIssue;

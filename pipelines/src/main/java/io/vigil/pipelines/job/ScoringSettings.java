@@ -1,7 +1,7 @@
 package io.vigil.pipelines.job;
 
-import io.vigil.operators.AlertRules;
-import io.vigil.operators.BatchingOptions;
+import io.vigil.operators.alerts.AlertRules;
+import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.vigil.pipelines.job;
 
-import io.vigil.operators.AlertDetector;
+import io.vigil.operators.alerts.AlertDetector;
 import io.vigil.operators.AvroTypes;
-import io.vigil.operators.DecodeEvents;
-import io.vigil.operators.MicroBatchScorer;
-import io.vigil.operators.RawRecord;
+import io.vigil.operators.ingest.DecodeEvents;
+import io.vigil.operators.scoring.MicroBatchScorer;
+import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.onnx.ModelCatalog;
 import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.schemas.Alert;

@@ -1,5 +1,8 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.operators.onnx.ExecutionOptions;
+import io.vigil.operators.scoring.BatchingOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,7 +53,7 @@ class EmbeddedDemoTest {
     EmbeddedDemo.DemoSettings demo = new EmbeddedDemo.DemoSettings(50, 300, 2000, 0.01, 3, 5000, out, dashboardPort);
     ScoringSettings scoring = new ScoringSettings(
         List.of(ModelRef.of("classpath:models/recurrent.onnx")), io.vigil.operators.onnx.ExecutionOptions.cpu(),
-        new io.vigil.operators.BatchingOptions(64, 5), Duration.ofSeconds(2));
+        new io.vigil.operators.scoring.BatchingOptions(64, 5), Duration.ofSeconds(2));
     QualitySettings quality = new QualitySettings(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(2),
         Duration.ofSeconds(5));
     RuntimeSettings runtime = new RuntimeSettings(2, Duration.ofSeconds(2), work.resolve("chk").toUri().toString(), null,

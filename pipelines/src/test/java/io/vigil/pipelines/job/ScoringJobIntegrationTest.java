@@ -3,8 +3,8 @@ package io.vigil.pipelines.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vigil.operators.BatchingOptions;
-import io.vigil.operators.PerKeyReference;
+import io.vigil.operators.scoring.BatchingOptions;
+import io.vigil.operators.scoring.PerKeyReference;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.pipelines.kafka.EmbeddedKafka;

@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,6 @@
-package io.vigil.operators;
+package io.vigil.operators.alerts;
+
+import io.vigil.operators.AvroTypes;
 
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertStatus;

@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.ingest;
 
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;

@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.alerts;
 
 import io.vigil.schemas.ModelScore;
 import java.io.Serializable;

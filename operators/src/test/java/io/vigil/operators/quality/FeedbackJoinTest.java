@@ -1,4 +1,5 @@
-package io.vigil.operators;
+package io.vigil.operators.quality;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 

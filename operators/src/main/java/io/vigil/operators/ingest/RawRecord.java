@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.ingest;
 
 /**
  * A record exactly as read from the input topic: bytes plus where they came from. Decoding

@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

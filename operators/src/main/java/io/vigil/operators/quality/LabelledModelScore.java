@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.quality;
 
 import java.util.Objects;
 

@@ -1,10 +1,10 @@
-package io.vigil.operators;
+package io.vigil.operators.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.vigil.operators.AlertRules.Combination;
+import io.vigil.operators.alerts.AlertRules.Combination;
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.ModelPeak;

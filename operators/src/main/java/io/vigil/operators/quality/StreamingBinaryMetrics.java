@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.quality;
 
 import io.vigil.operators.metrics.BinaryMetrics;
 import io.vigil.operators.metrics.ModelMetricsState;

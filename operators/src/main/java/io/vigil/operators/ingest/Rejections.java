@@ -1,4 +1,6 @@
-package io.vigil.operators;
+package io.vigil.operators.ingest;
+
+import io.vigil.operators.AvroTypes;
 
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;

@@ -1,4 +1,5 @@
-package io.vigil.operators;
+package io.vigil.operators.quality;
+
 
 import static io.vigil.operators.metrics.MetricsOracle.SLIDING_SIZE;
 import static io.vigil.operators.metrics.MetricsOracle.SLIDING_SLIDE;

@@ -1,4 +1,4 @@
-package io.vigil.operators;
+package io.vigil.operators.scoring;
 
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.LoadedModel;
