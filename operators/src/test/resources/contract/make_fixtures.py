@@ -66,7 +66,36 @@ def window_model():
     return meta(model, **{"vigil.kind": "window", "vigil.name": "energy", "vigil.window": str(T)})
 
 
+def fragile_step_model():
+    """A step model that breaks on purpose: ONNX Runtime fails the whole call when any row has
+    x0 == 666 (a Gather index out of bounds), and a row with x0 < -1000 gets a NaN score and state
+    (sqrt of a negative). Otherwise state_out = state_in + sqrt(x0 + 1000), score = state_out."""
+    nodes = [
+        helper.make_node("Gather", ["x", "first"], ["x0"], axis=1),
+        helper.make_node("Add", ["x0", "offset"], ["shifted"]),
+        helper.make_node("Sqrt", ["shifted"], ["step"]),
+        helper.make_node("Add", ["state_in_0", "step"], ["state_out_0"]),
+        helper.make_node("Equal", ["x0", "poison"], ["hit"]),
+        helper.make_node("Cast", ["hit"], ["hit_i"], to=TensorProto.INT64),
+        helper.make_node("Mul", ["hit_i", "far"], ["index"]),
+        helper.make_node("Gather", ["zeros", "index"], ["picked"], axis=0),
+        helper.make_node("Add", ["state_out_0", "picked"], ["scored"]),
+        helper.make_node("ReduceSum", ["scored", "axes"], ["score"], keepdims=0),
+    ]
+    inits = [numpy_helper.from_array(np.array([0], dtype=np.int64), "first"),
+             numpy_helper.from_array(np.array([1000], dtype=np.float32), "offset"),
+             numpy_helper.from_array(np.array([666], dtype=np.float32), "poison"),
+             numpy_helper.from_array(np.array([5], dtype=np.int64), "far"),
+             numpy_helper.from_array(np.zeros(2, np.float32), "zeros"),
+             numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")]
+    graph = helper.make_graph(nodes, "fragile", [tensor("x", F), tensor("state_in_0", 1)],
+                              [tensor("score"), tensor("state_out_0", 1)], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return meta(model, **{"vigil.kind": "step", "vigil.name": "fragile"})
+
+
 fixtures = {
+    "fragile-step.onnx": fragile_step_model(),
     "good-step.onnx": step_model(),
     "good-window.onnx": window_model(),
     "good-step-wide.onnx": step_model(state_out_width=H_WIDE, w=W_WIDE, u=U_WIDE),

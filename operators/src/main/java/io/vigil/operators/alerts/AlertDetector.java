@@ -3,6 +3,7 @@ package io.vigil.operators.alerts;
 import io.vigil.operators.AvroTypes;
 
 import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertCloseReason;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.ModelPeak;
 import io.vigil.schemas.ModelScore;
@@ -22,6 +23,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,8 +32,10 @@ import org.apache.flink.util.OutputTag;
  * Opens and closes alerts per entity (input keyed by entityId) by the {@link AlertRules}: at most
  * one open alert per entity, hysteresis between the open and close thresholds, a cooldown after
  * each close. Emits an {@link Alert} with status OPEN when one opens and with status CLOSED, the
- * whole story, when it closes. Event time is the Score's eventTime; no timers are used, so an alert
- * closes only when a low enough score arrives for its entity.
+ * whole story, when it closes. Event time is the Score's eventTime. An alert closes when a low
+ * enough score arrives for its entity (reason RECOVERED), or, by an event-time timer, when the entity
+ * has sent nothing for the rules' inactivity time (reason INACTIVE). Every piece of keyed state
+ * ends by time: the open alert by its close, the cooldown by a timer at its end.
  *
  * <p>The open alert and the cooldown end live in keyed state and survive checkpoints. Metrics:
  * counters {@code alertsOpened}, {@code alertsClosed}, {@code alertsSuppressed} (opens blocked by
@@ -51,6 +55,8 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
 
   private transient ValueState<Alert> openAlert;
   private transient ValueState<Long> cooldownUntil;
+  /** Event time of the entity's latest score while its alert is open. */
+  private transient ValueState<Long> lastScoreAt;
   private transient ListState<Long> openCount;
   private transient long openAlerts;
   private transient Counter opened;
@@ -79,6 +85,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
   public void open(OpenContext context) {
     openAlert = getRuntimeContext().getState(new ValueStateDescriptor<>("open-alert", AvroTypes.of(Alert.class)));
     cooldownUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("cooldown-until", Types.LONG));
+    lastScoreAt = getRuntimeContext().getState(new ValueStateDescriptor<>("last-score-at", Types.LONG));
     MetricGroup metrics = getRuntimeContext().getMetricGroup();
     opened = metrics.counter("alertsOpened");
     closed = metrics.counter("alertsClosed");
@@ -101,9 +108,9 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     if (!considered.isEmpty()) {
       Alert alert = openAlert.value();
       if (alert == null) {
-        maybeOpen(score, considered, out);
+        maybeOpen(score, considered, ctx, out);
       } else {
-        extend(alert, score, considered, out);
+        extend(alert, score, considered, ctx, out);
       }
     }
     ctx.output(DECISIONS, withDecision(score, openAlert.value() != null));
@@ -121,7 +128,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     return new Score(score.getEventId(), score.getEntityId(), score.getEventTime(), scores);
   }
 
-  private void maybeOpen(Score score, List<ModelScore> considered, Collector<Alert> out) throws Exception {
+  private void maybeOpen(Score score, List<ModelScore> considered, Context ctx, Collector<Alert> out) throws Exception {
     int firing = 0;
     for (ModelScore s : considered) {
       firing += rules.fires(s) ? 1 : 0;
@@ -151,14 +158,26 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
         .build();
     record(alert, score, considered);
     openAlert.update(alert);
+    lastScoreAt.update(now);
+    ctx.timerService().registerEventTimeTimer(plus(now, rules.inactiveAfter().toMillis()));
     openAlerts++;
     opened.inc();
     // A copy: the state object goes on changing while the alert is open.
     out.collect(Alert.newBuilder(alert).build());
   }
 
-  private void extend(Alert alert, Score score, List<ModelScore> considered, Collector<Alert> out) throws Exception {
+  private void extend(Alert alert, Score score, List<ModelScore> considered, Context ctx, Collector<Alert> out)
+      throws Exception {
     record(alert, score, considered);
+    long now = score.getEventTime().toEpochMilli();
+    Long last = lastScoreAt.value();
+    if (last == null) {
+      // An alert restored from state written before inactivity closes existed: start its clock now.
+      ctx.timerService().registerEventTimeTimer(plus(now, rules.inactiveAfter().toMillis()));
+    }
+    if (last == null || now > last) {
+      lastScoreAt.update(now);
+    }
     boolean firedModelScored = false;
     boolean allBelow = true;
     for (ModelScore s : considered) {
@@ -173,11 +192,45 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     }
     // Scores of one entity can arrive slightly out of order: never close before the open.
     Instant closedAt = score.getEventTime().isBefore(alert.getOpenedAt()) ? alert.getOpenedAt() : score.getEventTime();
+    close(alert, closedAt, AlertCloseReason.RECOVERED, ctx.timerService(), out);
+  }
+
+  /**
+   * Inactivity check of an open alert (due at its last score + the inactivity time), or the end of a
+   * cooldown. A timer whose alert has since seen scores moves to the new due time.
+   */
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    Alert alert = openAlert.value();
+    if (alert != null && lastScoreAt.value() != null) {
+      long due = plus(lastScoreAt.value(), rules.inactiveAfter().toMillis());
+      if (due > timestamp) {
+        ctx.timerService().registerEventTimeTimer(due);
+      } else {
+        close(alert, Instant.ofEpochMilli(due), AlertCloseReason.INACTIVE, ctx.timerService(), out);
+      }
+    }
+    Long quietUntil = cooldownUntil.value();
+    if (quietUntil != null && quietUntil <= timestamp) {
+      cooldownUntil.clear();
+    }
+  }
+
+  private void close(Alert alert, Instant closedAt, AlertCloseReason reason, TimerService timers, Collector<Alert> out)
+      throws Exception {
     openAlert.clear();
-    cooldownUntil.update(closedAt.plus(rules.cooldown()).toEpochMilli());
+    lastScoreAt.clear();
+    long quietUntil = plus(closedAt.toEpochMilli(), rules.cooldown().toMillis());
+    cooldownUntil.update(quietUntil);
+    timers.registerEventTimeTimer(quietUntil);
     openAlerts--;
     closed.inc();
-    out.collect(Alert.newBuilder(alert).setStatus(AlertStatus.CLOSED).setClosedAt(closedAt).build());
+    out.collect(Alert.newBuilder(alert).setStatus(AlertStatus.CLOSED).setClosedAt(closedAt).setCloseReason(reason).build());
+  }
+
+  /** Saturating addition: event times near the end of time must not wrap around. */
+  private static long plus(long time, long delta) {
+    return time > Long.MAX_VALUE - delta ? Long.MAX_VALUE : time + delta;
   }
 
   /** Adds the event to the alert: its id, its peaks, the models it makes fire. */

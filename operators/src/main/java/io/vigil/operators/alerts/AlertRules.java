@@ -23,6 +23,8 @@ import java.util.Set;
  *       positive thresholds, as the model contract's scores are.
  *   <li>After a close at event time {@code closedAt}, no alert opens for that entity until an
  *       event with event time {@code >= closedAt + cooldown}.
+ *   <li>An open alert whose entity sends no score for {@code inactiveAfter} of event time closes
+ *       with reason INACTIVE: a silent entity must not hold an alert (and its state) forever.
  * </ul>
  *
  * @param maxEventIds how many eventIds an alert keeps (the count goes on)
@@ -33,7 +35,8 @@ public record AlertRules(
     Map<String, Float> thresholds,
     double hysteresis,
     Duration cooldown,
-    int maxEventIds) implements Serializable {
+    int maxEventIds,
+    Duration inactiveAfter) implements Serializable {
 
   public AlertRules {
     if (!(hysteresis > 0 && hysteresis <= 1)) {
@@ -42,6 +45,9 @@ public record AlertRules(
     if (cooldown.isNegative()) {
       throw new IllegalArgumentException("cooldown must not be negative, is " + cooldown);
     }
+    if (inactiveAfter.isNegative() || inactiveAfter.isZero()) {
+      throw new IllegalArgumentException("inactiveAfter must be positive, is " + inactiveAfter);
+    }
     if (maxEventIds < 1) {
       throw new IllegalArgumentException("maxEventIds must be >= 1, is " + maxEventIds);
     }
@@ -49,37 +55,44 @@ public record AlertRules(
     thresholds = Map.copyOf(thresholds);
   }
 
-  /** ANY model, every model in the Score, the models' own thresholds, hysteresis 0.8, cooldown 30 s, 100 eventIds. */
+  /**
+   * ANY model, every model in the Score, the models' own thresholds, hysteresis 0.8, cooldown 30 s,
+   * 100 eventIds, inactive after 10 minutes of silence.
+   */
   public static AlertRules defaults() {
-    return new AlertRules(Combination.ANY, Set.of(), Map.of(), 0.8, Duration.ofSeconds(30), 100);
+    return new AlertRules(Combination.ANY, Set.of(), Map.of(), 0.8, Duration.ofSeconds(30), 100, Duration.ofMinutes(10));
   }
 
   public AlertRules withCombination(Combination combination) {
-    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   /** Consider only these models (empty: all). */
   public AlertRules withModels(Set<String> models) {
-    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   /** Use {@code threshold} for {@code model} instead of the one its Scores carry. */
   public AlertRules withThreshold(String model, float threshold) {
     Map<String, Float> merged = new HashMap<>(thresholds);
     merged.put(model, threshold);
-    return new AlertRules(combination, models, merged, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, merged, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   public AlertRules withHysteresis(double hysteresis) {
-    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   public AlertRules withCooldown(Duration cooldown) {
-    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   public AlertRules withMaxEventIds(int maxEventIds) {
-    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds);
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
+  }
+
+  public AlertRules withInactiveAfter(Duration inactiveAfter) {
+    return new AlertRules(combination, models, thresholds, hysteresis, cooldown, maxEventIds, inactiveAfter);
   }
 
   boolean considers(ModelScore score) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.vigil.operators.alerts.AlertRules.Combination;
 import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertCloseReason;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.ModelPeak;
 import io.vigil.schemas.ModelScore;
@@ -278,10 +279,41 @@ class AlertDetectorTest {
   }
 
   @Test
+  void anAlertOfAnEntityThatFallsSilentClosesAsInactiveAndItsStateEnds() throws Exception {
+    try (Run r = run(AlertRules.defaults().withInactiveAfter(Duration.ofSeconds(60)).withCooldown(Duration.ofSeconds(30)))) {
+      assertThat(r.feed(score("silent", 1, lstm(0.9f)), score("talker", 1, lstm(0.9f)))).hasSize(2);
+      assertThat(r.feed(score("silent", 20, lstm(0.8f)))).isEmpty();
+      for (int t = 30; t <= 100; t += 10) {
+        r.feed(score("talker", t, lstm(0.75f)));
+      }
+      r.harness.processWatermark(79_000);
+      assertThat(r.feed()).as("60 s after silent's last score is 80 s").isEmpty();
+      r.harness.processWatermark(80_000);
+      List<Alert> closed = r.feed();
+      assertThat(closed).extracting(Alert::getEntityId, Alert::getStatus, Alert::getCloseReason, Alert::getClosedAt)
+          .containsExactly(tuple("silent", AlertStatus.CLOSED, AlertCloseReason.INACTIVE, Instant.ofEpochSecond(80)));
+      assertThat(r.detector.openAlerts()).as("talker's stays open").isEqualTo(1);
+      r.harness.processWatermark(111_000);
+      assertThat(r.harness.numKeyedStateEntries()).as("silent's cooldown ended: only talker's alert state is left")
+          .isEqualTo(2);
+      assertThat(r.harness.numEventTimeTimers()).as("talker's inactivity check only").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRecoveredCloseSaysSo() throws Exception {
+    try (Run r = run(AlertRules.defaults())) {
+      r.feed(score("a", 1, lstm(0.9f)));
+      assertThat(r.feed(score("a", 2, lstm(0.1f)))).extracting(Alert::getCloseReason).containsExactly(AlertCloseReason.RECOVERED);
+    }
+  }
+
+  @Test
   void rulesRejectNonsense() {
     assertThatThrownBy(() -> AlertRules.defaults().withHysteresis(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AlertRules.defaults().withHysteresis(1.2)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AlertRules.defaults().withCooldown(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AlertRules.defaults().withMaxEventIds(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AlertRules.defaults().withInactiveAfter(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 }

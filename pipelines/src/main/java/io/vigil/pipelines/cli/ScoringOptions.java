@@ -57,16 +57,25 @@ final class ScoringOptions {
       description = "Event time after a close before the same entity can alert again (default: ${DEFAULT-VALUE}).")
   long alertCooldownMs;
 
+  @Option(names = "--alert-inactive-after", defaultValue = "10min", converter = DurationConverter.class,
+      description = "An open alert closes as INACTIVE when its entity sends nothing for this long, event time (default: ${DEFAULT-VALUE}).")
+  Duration alertInactiveAfter;
+
+  @Option(names = "--entity-ttl", defaultValue = "24h", converter = DurationConverter.class,
+      description = "An entity silent for this long (event time) loses its recurrent state and recent events (default: ${DEFAULT-VALUE}).")
+  Duration entityTtl;
+
   ScoringSettings settings() {
     List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream().map(ModelRef::of).toList();
     AlertRules alerts = AlertRules.defaults()
         .withCombination(AlertRules.Combination.parse(alertWhen))
         .withHysteresis(alertHysteresis)
-        .withCooldown(Duration.ofMillis(alertCooldownMs));
+        .withCooldown(Duration.ofMillis(alertCooldownMs))
+        .withInactiveAfter(alertInactiveAfter);
     for (Map.Entry<String, Float> t : alertThresholds.entrySet()) {
       alerts = alerts.withThreshold(t.getKey(), t.getValue());
     }
     return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
-        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, false);
+        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, entityTtl, false);
   }
 }

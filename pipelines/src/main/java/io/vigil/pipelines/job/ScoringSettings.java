@@ -2,6 +2,7 @@ package io.vigil.pipelines.job;
 
 import io.vigil.operators.alerts.AlertRules;
 import io.vigil.operators.scoring.BatchingOptions;
+import io.vigil.operators.scoring.MicroBatchScorer;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 /**
  * What the scoring topology needs, independent of where events come from and go to: the models,
  * how they run, how events are batched, how late events may be, and when alerts open and close.
+ * Each entity's state is dropped after {@code entityTtl} of event-time silence.
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
  */
 public record ScoringSettings(
@@ -18,17 +20,18 @@ public record ScoringSettings(
     BatchingOptions batching,
     Duration maxOutOfOrderness,
     AlertRules alerts,
+    Duration entityTtl,
     boolean passThrough) {
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
-    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), false);
+    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), MicroBatchScorer.DEFAULT_ENTITY_TTL, false);
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, passThrough);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, true);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true);
   }
 }

@@ -39,15 +39,17 @@ public final class ScoringTopology {
         .process(new DecodeEvents(specs.get(0).features()), AvroTypes.of(SequenceEvent.class))
         .name("decode-validate").uid("decode-validate");
     DataStream<DeadLetter> deadLetters = events.getSideOutput(DecodeEvents.DEAD_LETTERS);
-    DataStream<Score> scores = events
+    SingleOutputStreamOperator<Score> scores = events
         .assignTimestampsAndWatermarks(WatermarkStrategy
             .<SequenceEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
             .withTimestampAssigner((event, previous) -> event.getEventTime().toEpochMilli()))
         .name("event-time").uid("event-time")
         .keyBy(SequenceEvent::getEntityId)
         .transform("score", AvroTypes.of(Score.class),
-            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.passThrough()))
+            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.entityTtl(), settings.passThrough()))
         .uid("score");
+    // Events the models failed on join the decoder's rejections: one dead-letter stream.
+    deadLetters = deadLetters.union(scores.getSideOutput(MicroBatchScorer.REJECTED));
     // Scores leave the scorer already partitioned by entity: reinterpreting (not re-shuffling)
     // chains the alert detector to the scorer and saves serializing every score.
     SingleOutputStreamOperator<Alert> alerts = DataStreamUtils.reinterpretAsKeyedStream(scores, Score::getEntityId)
