@@ -3,6 +3,7 @@ package io.vigil.pipelines.cli;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.job.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
@@ -83,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
         labelledTopic, metricsTopic, feedbackIssuesTopic);
     KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId, groupId, client);
-    StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0));
+    StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0, StateBackend.ROCKSDB));
     KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);

@@ -1,8 +1,10 @@
 package io.vigil.pipelines.cli;
 
 import io.vigil.pipelines.job.RuntimeSettings;
+import io.vigil.pipelines.job.StateBackend;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** Command-line options for how Flink runs the job. */
@@ -22,12 +24,29 @@ final class RuntimeOptions {
   @Option(names = "--restore-from", paramLabel = "PATH|URI", description = "A retained checkpoint (chk-N folder) or savepoint to restore the job from.")
   String restoreFrom;
 
-  RuntimeSettings settings(Path workDir, int webUiPort, int prometheusPort) {
+  @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb",
+      description = "Keyed state: hashmap (on the heap, fastest while it fits) or rocksdb (on local disk, incremental "
+          + "checkpoints; for state larger than memory). Default: rocksdb for run, hashmap for demo.")
+  String stateBackend;
+
+  /** {@code defaultBackend} applies when {@code --state-backend} is not given. */
+  RuntimeSettings settings(Path workDir, int webUiPort, int prometheusPort, StateBackend defaultBackend) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be >= 1");
     }
     String checkpoints = checkpointDir != null ? checkpointDir : workDir.resolve("checkpoints").toString();
     return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), RuntimeSettings.location(checkpoints),
-        RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort);
+        RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort, backend(defaultBackend));
+  }
+
+  private StateBackend backend(StateBackend defaultBackend) {
+    if (stateBackend == null) {
+      return defaultBackend;
+    }
+    try {
+      return StateBackend.valueOf(stateBackend.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--state-backend " + stateBackend + " is not known: use hashmap or rocksdb");
+    }
   }
 }

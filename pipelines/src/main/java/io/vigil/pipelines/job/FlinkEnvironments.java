@@ -42,7 +42,8 @@ public final class FlinkEnvironments {
     keys.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
     keys.put("execution.checkpointing.dir", settings.checkpointDir());
     keys.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
-    keys.put("state.backend.type", "hashmap");
+    keys.put("state.backend.type", settings.stateBackend().flinkName());
+    keys.put("execution.checkpointing.incremental", Boolean.toString(settings.stateBackend().incrementalCheckpoints()));
     // Flink ships network buffers every 100 ms by default: far above Vigil's latency budget.
     keys.put("execution.buffer-timeout.interval", "10 ms");
     // Without object reuse, every hop between chained operators deep-copies the Avro record.

@@ -7,8 +7,8 @@ import java.time.Duration;
  * How Flink runs the job: parallelism, checkpoints (on, at this interval, kept on cancel so a
  * job can be restored), an optional checkpoint or savepoint to restore from, and the web UI port
  * of a local MiniCluster (0 = no web UI), and the port of a local MiniCluster's Prometheus
- * endpoint (0 = none; on a cluster the reporter is Flink configuration). Locations are URIs
- * ({@code file:///...}, {@code s3://...}).
+ * endpoint (0 = none; on a cluster the reporter is Flink configuration), and the keyed-state
+ * backend. Locations are URIs ({@code file:///...}, {@code s3://...}).
  */
 public record RuntimeSettings(
     int parallelism,
@@ -16,7 +16,18 @@ public record RuntimeSettings(
     String checkpointDir,
     String restoreFrom,
     int webUiPort,
-    int prometheusPort) {
+    int prometheusPort,
+    StateBackend stateBackend) {
+
+  /** On the heap ({@link StateBackend#HASHMAP}): the demo's, the benchmark's and most tests' choice. */
+  public RuntimeSettings(int parallelism, Duration checkpointInterval, String checkpointDir, String restoreFrom,
+      int webUiPort, int prometheusPort) {
+    this(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, StateBackend.HASHMAP);
+  }
+
+  public RuntimeSettings withStateBackend(StateBackend backend) {
+    return new RuntimeSettings(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, backend);
+  }
 
   /** A local path or a URI; local paths become absolute {@code file:} URIs. */
   public static String location(String pathOrUri) {

@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,14 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -43,7 +36,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final int NODE_ID = 1;
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
@@ -71,10 +63,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     EmbeddedKafka kafka = null;
     try {
       KafkaConfig config = new KafkaConfig(brokerProperties(dataDir, brokerPort, controllerPort));
-      format(config);
+      format(config, List.of());
       kafka = new EmbeddedKafka(new KafkaRaftServer(config, Time.SYSTEM), dataDir, bootstrap);
       startServer(kafka.server, deadline);
-      kafka.awaitReady(deadline);
+      BrokerAdmin.awaitReady(kafka.adminConfig(), deadline);
       kafka.createTopics(topics, partitions);
       return kafka;
     } catch (Exception | Error e) {
@@ -97,26 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * has a leader, so that clients started right after never see UNKNOWN_TOPIC_OR_PARTITION.
    */
   public void createTopics(List<String> topics, int partitions) throws Exception {
-    if (topics.isEmpty()) {
-      return;
-    }
-    try (Admin admin = admin()) {
-      List<NewTopic> newTopics = new ArrayList<>();
-      for (String topic : topics) {
-        newTopics.add(new NewTopic(topic, partitions, (short) 1));
-      }
-      for (Map.Entry<String, KafkaFuture<Void>> created :
-          admin.createTopics(newTopics).values().entrySet()) {
-        try {
-          created.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("Could not create topic " + created.getKey(), e.getCause());
-          }
-        }
-      }
-      awaitLeaders(admin, topics, System.nanoTime() + ADMIN_TIMEOUT.toNanos());
-    }
+    BrokerAdmin.createTopics(adminConfig(), topics, partitions);
   }
 
   /** Stops the broker (waiting at most {@code STOP_TIMEOUT}) and deletes its data folder. */
@@ -143,7 +116,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     deleteQuietly(dataDir);
   }
 
-  private static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
+  /** A single-node KRaft broker + controller on 127.0.0.1 (PLAINTEXT): also the separate broker process's base config. */
+  public static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
@@ -172,15 +146,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
-  /** The programmatic equivalent of {@code kafka-storage.sh format}. */
-  private static void format(KafkaConfig config) throws Exception {
+  /**
+   * The programmatic equivalent of {@code kafka-storage.sh format}; {@code scram} as its
+   * {@code --add-scram} arguments (SCRAM users that exist from the first start).
+   */
+  public static void format(KafkaConfig config, List<String> scram) throws Exception {
     Formatter formatter = new Formatter()
         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
         .setNodeId(config.nodeId())
         .setClusterId(Uuid.randomUuid().toString())
         .setUnstableFeatureVersionsEnabled(config.unstableFeatureVersionsEnabled())
         .setControllerListenerName(config.controllerListenerNames().get(0))
-        .setMetadataLogDirectory(config.metadataLogDir());
+        .setMetadataLogDirectory(config.metadataLogDir())
+        .setScramArguments(scram);
     config.logDirs().forEach(formatter::addDirectory);
     formatter.run();
   }
@@ -197,53 +175,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** Start-up has returned; this checks that the PLAINTEXT listener actually answers. */
-  private void awaitReady(long deadline) throws Exception {
-    try (Admin admin = admin()) {
-      int nodes = admin.describeCluster().nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS).size();
-      if (nodes != 1) {
-        throw new IllegalStateException("Kafka broker at " + bootstrapServers + " reports " + nodes + " nodes");
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka broker at " + bootstrapServers + " did not answer within "
-          + START_TIMEOUT.toSeconds() + " s", e);
-    }
+  private Map<String, Object> adminConfig() {
+    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
   }
 
-  private void awaitLeaders(Admin admin, List<String> topics, long deadline) throws Exception {
-    while (true) {
-      boolean ready;
-      try {
-        ready = admin.describeTopics(topics).allTopicNames()
-            .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).values().stream()
-            .flatMap(d -> d.partitions().stream())
-            .map(TopicPartitionInfo::leader)
-            .allMatch(leader -> leader != null && !leader.isEmpty());
-      } catch (ExecutionException e) {
-        // A just-created topic can be missing from a busy broker's metadata for a moment.
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-        ready = false;
-      }
-      if (ready) {
-        return;
-      }
-      if (remainingMillis(deadline) <= 100) {
-        throw new IllegalStateException("Topics " + topics + " have partitions without a leader");
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private Admin admin() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-    return Admin.create(p);
-  }
-
-  private static int freePort() throws IOException {
+  /** A port free on 127.0.0.1 right now. */
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -251,7 +188,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static long remainingMillis(long deadlineNanos) {
+  static long remainingMillis(long deadlineNanos) {
     return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 

@@ -5,6 +5,7 @@ import io.vigil.schemas.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -12,22 +13,29 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Test-side Kafka access: write raw values, read committed Avro records back. */
-final class KafkaTopics {
+public final class KafkaTopics {
 
   private final String bootstrap;
+  private final Map<String, String> clientProperties;
 
   KafkaTopics(String bootstrap) {
+    this(bootstrap, Map.of());
+  }
+
+  /** {@code clientProperties}: e.g. SASL/SSL settings of a secured broker, passed to every client. */
+  public KafkaTopics(String bootstrap, Map<String, String> clientProperties) {
     this.bootstrap = bootstrap;
+    this.clientProperties = clientProperties;
   }
 
   /** Writes values in order, each keyed (so a key's records share a partition). */
-  void produce(String topic, List<byte[]> keys, List<byte[]> values) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
+  public void produce(String topic, List<byte[]> keys, List<byte[]> values) {
+    Properties p = properties();
     p.put("acks", "all");
     // One batch in flight: a batch retried after a fresh topic's leader moved cannot land behind a
     // later one (the broker would reject it as out of sequence and the records would be lost).
@@ -47,24 +55,15 @@ final class KafkaTopics {
   }
 
   /** Reads committed records until {@code count} arrived (then a short grace for extras) or the timeout. */
-  <T extends SpecificRecordBase> List<T> readCommitted(String topic, WireCodec<T> codec, int count, Duration timeout) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("group.id", "test-" + UUID.randomUUID());
-    p.put("auto.offset.reset", "earliest");
-    p.put("isolation.level", "read_committed");
+  public <T extends SpecificRecordBase> List<T> readCommitted(String topic, WireCodec<T> codec, int count, Duration timeout) {
     List<T> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       consumer.subscribe(List.of(topic));
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       long graceEnd = Long.MAX_VALUE;
       while (System.currentTimeMillis() < Math.min(deadline, graceEnd)) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          Decoded<T> d = codec.decode(r.value());
-          if (!d.isOk()) {
-            throw new AssertionError("undecodable record on " + topic + ": " + d.message());
-          }
-          out.add(d.value());
+          out.add(decode(codec, r));
         }
         if (out.size() >= count && graceEnd == Long.MAX_VALUE) {
           graceEnd = System.currentTimeMillis() + 1500;
@@ -72,5 +71,53 @@ final class KafkaTopics {
       }
     }
     return out;
+  }
+
+  /** Every committed record of {@code topic} up to its end as of now (its last stable offset). */
+  public <T extends SpecificRecordBase> List<T> readAll(String topic, WireCodec<T> codec, Duration timeout) {
+    List<T> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its end " + ends + " within " + timeout);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          out.add(decode(codec, r));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A read_committed consumer with the client settings (no group offsets committed). */
+  public KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = properties();
+    p.put("group.id", "test-" + UUID.randomUUID());
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    p.put("isolation.level", "read_committed");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The bootstrap servers and client settings every client of this broker needs. */
+  public Properties properties() {
+    Properties p = new Properties();
+    p.putAll(clientProperties);
+    p.put("bootstrap.servers", bootstrap);
+    return p;
+  }
+
+  private static <T extends SpecificRecordBase> T decode(WireCodec<T> codec, ConsumerRecord<byte[], byte[]> r) {
+    Decoded<T> d = codec.decode(r.value());
+    if (!d.isOk()) {
+      throw new AssertionError("undecodable record on " + r.topic() + ": " + d.message());
+    }
+    return d.value();
   }
 }

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Kafka scoring job end to end on a real KRaft broker and a Flink MiniCluster, with the
@@ -75,13 +77,17 @@ class ScoringJobIntegrationTest {
     return new ScoringSettings(MODELS, ExecutionOptions.cpu(), new BatchingOptions(64, 5), Duration.ofSeconds(2));
   }
 
-  RuntimeSettings runtime(Path restoreFrom) {
+  RuntimeSettings runtime(Path restoreFrom, StateBackend backend) {
     return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
-        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0);
+        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0, backend);
   }
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {
-    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime(restoreFrom));
+    return start(k, restoreFrom, StateBackend.HASHMAP);
+  }
+
+  JobClient start(KafkaSettings k, Path restoreFrom, StateBackend backend) throws Exception {
+    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime(restoreFrom, backend));
     KafkaScoringJob.attach(env, k, scoring(), QualitySettings.defaults());
     return env.executeAsync("scoring-it");
   }
@@ -169,22 +175,27 @@ class ScoringJobIntegrationTest {
     assertThat(dead).allSatisfy(d -> assertThat(d.getSourceTopic()).isEqualTo(k.topics().events()));
   }
 
-  @Test
-  void restoredFromARetainedCheckpointTheJobFinishesWithIdenticalScores() throws Exception {
-    KafkaSettings k = kafkaSettings("restore");
+  @ParameterizedTest
+  @EnumSource(StateBackend.class)
+  void restoredFromARetainedCheckpointTheJobFinishesWithIdenticalScores(StateBackend backend) throws Exception {
+    KafkaSettings k = kafkaSettings("restore-" + backend.flinkName());
     List<SequenceEvent> all = synthetic(16, 13);
     List<SequenceEvent> first = all.subList(0, all.size() / 2);
     List<SequenceEvent> second = all.subList(all.size() / 2, all.size());
 
     produceEvents(k, first);
-    JobClient job = start(k, null);
+    JobClient job = start(k, null, backend);
     // Scores are visible only once the checkpoint holding them has completed.
     assertThat(topics.readCommitted(k.topics().scores(), scores, first.size(), WAIT)).hasSize(first.size());
     job.cancel().get(30, TimeUnit.SECONDS);
     Path checkpoint = RetainedCheckpoints.latest(work.resolve("checkpoints")).orElseThrow();
+    // Incremental checkpoints keep RocksDB's files in the job's shared folder; the heap backend writes none there.
+    try (var shared = java.nio.file.Files.list(checkpoint.resolveSibling("shared"))) {
+      assertThat(shared.count() > 0).as(backend + " files in shared/").isEqualTo(backend.incrementalCheckpoints());
+    }
 
     produceEvents(k, second);
-    JobClient restored = start(k, checkpoint);
+    JobClient restored = start(k, checkpoint, backend);
     List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), WAIT);
     restored.cancel().get(30, TimeUnit.SECONDS);
 
