@@ -197,9 +197,14 @@ class DeployFilesTest {
     assertThat(command.subList(0, 3)).containsExactly("standalone-job", "--job-classname", Vigil.class.getName());
     checkArgs("docker-compose.yml jobmanager", command.subList(3, command.size()), known, required);
 
+    Set<String> jobNames = new java.util.HashSet<>();
     for (String name : List.of("flink-deployment.yaml", "flink-deployment-gpu.yaml")) {
       Map<String, Object> job = asMap(asMap(yamlMap(DEPLOY.resolve("k8s/" + name)).get("spec")).get("job"));
-      checkArgs(name, stringList(job.get("args")), known, required);
+      List<String> args = stringList(job.get("args"));
+      checkArgs(name, args, known, required);
+      // The job name prefixes the Kafka transactional ids: two deployments sharing it fence each other.
+      assertThat(args).as(name + " names its job").contains("--job-name");
+      assertThat(jobNames.add(args.get(args.indexOf("--job-name") + 1))).as(name + ": job name not shared").isTrue();
     }
   }
 

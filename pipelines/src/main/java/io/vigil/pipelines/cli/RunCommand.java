@@ -4,12 +4,15 @@ import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
 import io.vigil.pipelines.job.StateBackend;
+import io.vigil.pipelines.job.TopicCheck;
 import io.vigil.pipelines.job.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -62,11 +65,30 @@ final class RunCommand implements Callable<Integer> {
       description = "Output: labels that matched no score, came too late or twice (default: ${DEFAULT-VALUE}).")
   String feedbackIssuesTopic;
 
-  @Option(names = "--group-id", defaultValue = "vigil-scoring", description = "Consumer group and transactional id prefix (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--group-id", description = "Consumer group (default: the job name).")
   String groupId;
 
-  @Option(names = "--job-name", defaultValue = "vigil-scoring", description = "Flink job name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--job-name", defaultValue = "vigil-scoring",
+      description = "Flink job name and prefix of the job's Kafka transactional ids: give every deployment its own, or they "
+          + "fence each other (default: ${DEFAULT-VALUE}).")
   String jobName;
+
+  @Option(names = "--start-from", defaultValue = "committed", paramLabel = "committed|earliest|latest",
+      description = "Where a start without a checkpoint reads from: the group's committed offsets (earliest where none), "
+          + "earliest or latest. A restore always continues from its checkpoint (default: ${DEFAULT-VALUE}).")
+  String startFrom;
+
+  @Option(names = "--no-labels", description = "Run without a feedback topic: scores and alerts only, no quality metrics.")
+  boolean noLabels;
+
+  @Option(names = "--create-topics", description = "Create missing topics at start instead of stopping with their names.")
+  boolean createTopics;
+
+  @Option(names = "--topic-partitions", description = "Partitions of topics made by --create-topics (default: the broker's).")
+  Integer topicPartitions;
+
+  @Option(names = "--topic-replication", description = "Replication of topics made by --create-topics (default: the broker's).")
+  Short topicReplication;
 
   @Mixin
   ScoringOptions scoring;
@@ -83,12 +105,27 @@ final class RunCommand implements Callable<Integer> {
     client.putAll(kafkaProperties);
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
         labelledTopic, metricsTopic, feedbackIssuesTopic);
-    KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId, groupId, client);
+    if (noLabels) {
+      topics = topics.withoutLabels();
+    }
+    KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId == null ? jobName : groupId, jobName, client,
+        startFrom());
+    TopicCheck.ensure(kafka, createTopics
+        ? Optional.of(new TopicCheck.Creation(Optional.ofNullable(topicPartitions), Optional.ofNullable(topicReplication)))
+        : Optional.empty());
     StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0, StateBackend.ROCKSDB));
     KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);
     return 0;
+  }
+
+  private KafkaSettings.StartFrom startFrom() {
+    try {
+      return KafkaSettings.StartFrom.valueOf(startFrom.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--start-from " + startFrom + " is not known: use committed, earliest or latest");
+    }
   }
 
   private Map<String, String> readConfig() {

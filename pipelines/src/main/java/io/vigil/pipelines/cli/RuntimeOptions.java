@@ -1,5 +1,6 @@
 package io.vigil.pipelines.cli;
 
+import io.vigil.pipelines.job.RecoverySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.StateBackend;
 import java.nio.file.Path;
@@ -29,6 +30,22 @@ final class RuntimeOptions {
           + "checkpoints; for state larger than memory). Default: rocksdb for run, hashmap for demo.")
   String stateBackend;
 
+  @Option(names = "--restart-max-attempts", defaultValue = "10",
+      description = "Restarts in a row (no healthy --restart-reset-after between them) before the job fails (default: ${DEFAULT-VALUE}).")
+  int restartMaxAttempts;
+
+  @Option(names = "--restart-reset-after", defaultValue = "10min", converter = DurationConverter.class,
+      description = "Running this long without a failure resets the restart back-off and count (default: ${DEFAULT-VALUE}).")
+  Duration restartResetAfter;
+
+  @Option(names = "--restart-max-backoff", defaultValue = "1min", converter = DurationConverter.class,
+      description = "Longest wait between restarts; waits double from 1 s up to it (default: ${DEFAULT-VALUE}).")
+  Duration restartMaxBackoff;
+
+  @Option(names = "--tolerable-failed-checkpoints", defaultValue = "3",
+      description = "Checkpoints that may fail in a row (e.g. a full disk) before the job restarts (default: ${DEFAULT-VALUE}).")
+  int tolerableFailedCheckpoints;
+
   /** {@code defaultBackend} applies when {@code --state-backend} is not given. */
   RuntimeSettings settings(Path workDir, int webUiPort, int prometheusPort, StateBackend defaultBackend) {
     if (parallelism < 1) {
@@ -36,7 +53,9 @@ final class RuntimeOptions {
     }
     String checkpoints = checkpointDir != null ? checkpointDir : workDir.resolve("checkpoints").toString();
     return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), RuntimeSettings.location(checkpoints),
-        RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort, backend(defaultBackend));
+        RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort, backend(defaultBackend),
+        new RecoverySettings(Duration.ofSeconds(1), restartMaxBackoff, restartResetAfter, restartMaxAttempts,
+            tolerableFailedCheckpoints));
   }
 
   private StateBackend backend(StateBackend defaultBackend) {

@@ -20,7 +20,6 @@ public final class FlinkEnvironments {
     }
     StreamExecutionEnvironment env;
     if (settings.webUiPort() > 0) {
-      conf.set(org.apache.flink.configuration.RestOptions.BIND_ADDRESS, "127.0.0.1");
       conf.set(org.apache.flink.configuration.RestOptions.PORT, settings.webUiPort());
       env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     } else {
@@ -51,9 +50,10 @@ public final class FlinkEnvironments {
     // scorer's buffered events come from the network input, which deserializes fresh objects.
     keys.put("pipeline.object-reuse", "true");
     // With checkpoints on, Flink's default restart strategy retries forever: a broken job would hang.
-    keys.put("restart-strategy.type", "fixed-delay");
-    keys.put("restart-strategy.fixed-delay.attempts", "3");
-    keys.put("restart-strategy.fixed-delay.delay", "2 s");
+    settings.recovery().addTo(keys);
+    // A local MiniCluster's REST endpoint (web UI) listens on loopback only; a cluster's is its own config.
+    keys.put("rest.bind-address", "127.0.0.1");
+    keys.put("rest.address", "127.0.0.1");
     if (settings.restoreFrom() != null) {
       keys.put("execution.state-recovery.path", settings.restoreFrom());
     }

@@ -14,15 +14,20 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Scoring and quality between Kafka topics. Every output is exactly-once (transactional), so
- * readers use {@code isolation.level=read_committed}.
+ * readers use {@code isolation.level=read_committed}; the job reads its own inputs the same way,
+ * so an upstream transactional producer's aborted records are never scored. Without a feedback
+ * topic the job scores and alerts only.
  */
 public final class KafkaScoringJob {
 
@@ -34,12 +39,15 @@ public final class KafkaScoringJob {
   public static void attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring, QualitySettings quality) {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(source(env, kafka, t.events()), scoring);
+    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
+    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId);
+    if (!t.hasFeedback()) {
+      sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null);
+      return;
+    }
     QualityTopology.Outputs judged = QualityTopology.attach(
         scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness());
-
-    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);
-    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId);
     sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId);
     sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel);
     sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId());
@@ -50,11 +58,19 @@ public final class KafkaScoringJob {
         .setBootstrapServers(kafka.bootstrapServers())
         .setTopics(topic)
         .setGroupId(kafka.groupId())
-        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setStartingOffsets(startingOffsets(kafka.startFrom()))
         .setDeserializer(new RawRecordDeserializer())
-        .setProperties(kafka.clientProperties(Map.of()))
+        .setProperties(kafka.clientProperties(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")))
         .build();
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), topic).uid(topic + "-source");
+  }
+
+  private static OffsetsInitializer startingOffsets(KafkaSettings.StartFrom startFrom) {
+    return switch (startFrom) {
+      case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
   }
 
   private static <T extends SpecificRecordBase> void sink(DataStream<T> stream, KafkaSettings kafka, String topic,
@@ -64,6 +80,9 @@ public final class KafkaScoringJob {
         .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + type.getSimpleName())
+        // Reuses a small pool of transactional ids instead of a new one per checkpoint, which would
+        // leave ~a million ids a day in the broker's transaction state.
+        .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setKafkaProducerConfig(kafka.clientProperties(Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)))
         .build();
     stream.sinkTo(sink).name(type.getSimpleName() + "-sink").uid(type.getSimpleName() + "-sink");

@@ -8,7 +8,7 @@ import java.time.Duration;
  * job can be restored), an optional checkpoint or savepoint to restore from, and the web UI port
  * of a local MiniCluster (0 = no web UI), and the port of a local MiniCluster's Prometheus
  * endpoint (0 = none; on a cluster the reporter is Flink configuration), and the keyed-state
- * backend. Locations are URIs ({@code file:///...}, {@code s3://...}).
+ * backend, and how it recovers from faults. Locations are URIs ({@code file:///...}, {@code s3://...}).
  */
 public record RuntimeSettings(
     int parallelism,
@@ -17,16 +17,24 @@ public record RuntimeSettings(
     String restoreFrom,
     int webUiPort,
     int prometheusPort,
-    StateBackend stateBackend) {
+    StateBackend stateBackend,
+    RecoverySettings recovery) {
 
   /** On the heap ({@link StateBackend#HASHMAP}): the demo's, the benchmark's and most tests' choice. */
   public RuntimeSettings(int parallelism, Duration checkpointInterval, String checkpointDir, String restoreFrom,
       int webUiPort, int prometheusPort) {
-    this(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, StateBackend.HASHMAP);
+    this(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, StateBackend.HASHMAP,
+        RecoverySettings.defaults());
   }
 
   public RuntimeSettings withStateBackend(StateBackend backend) {
-    return new RuntimeSettings(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, backend);
+    return new RuntimeSettings(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort, backend,
+        recovery);
+  }
+
+  public RuntimeSettings withRecovery(RecoverySettings r) {
+    return new RuntimeSettings(parallelism, checkpointInterval, checkpointDir, restoreFrom, webUiPort, prometheusPort,
+        stateBackend, r);
   }
 
   /** A local path or a URI; local paths become absolute {@code file:} URIs. */

@@ -1,8 +1,12 @@
 package io.vigil.pipelines.job;
 
+import java.util.ArrayList;
 import java.util.List;
 
-/** The topics one job reads and writes. */
+/**
+ * The topics one job reads and writes. {@code feedback} is null when the job runs without labels:
+ * then there is no quality path, and the labelled, metrics and feedback-issues topics are unused.
+ */
 public record TopicNames(
     String events,
     String feedback,
@@ -24,11 +28,27 @@ public record TopicNames(
         prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues);
   }
 
+  /** The same topics without the feedback input and the quality outputs. */
+  public TopicNames withoutLabels() {
+    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
+  }
+
+  public boolean hasFeedback() {
+    return feedback != null;
+  }
+
+  public List<String> inputs() {
+    return hasFeedback() ? List.of(events, feedback) : List.of(events);
+  }
+
   public List<String> outputs() {
-    return List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
+    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues)
+        : List.of(scores, deadLetters, alerts);
   }
 
   public List<String> all() {
-    return List.of(events, feedback, scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
+    List<String> all = new ArrayList<>(inputs());
+    all.addAll(outputs());
+    return all;
   }
 }

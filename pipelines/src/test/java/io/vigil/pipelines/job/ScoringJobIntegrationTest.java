@@ -79,7 +79,7 @@ class ScoringJobIntegrationTest {
 
   RuntimeSettings runtime(Path restoreFrom, StateBackend backend) {
     return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
-        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0, backend);
+        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0).withStateBackend(backend);
   }
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {
