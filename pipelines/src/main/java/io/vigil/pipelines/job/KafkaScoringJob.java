@@ -35,7 +35,7 @@ public final class KafkaScoringJob {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(source(env, kafka, t.events()), scoring);
     QualityTopology.Outputs judged = QualityTopology.attach(
-        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness());
+        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness(), scoring.ingest());
 
     sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);

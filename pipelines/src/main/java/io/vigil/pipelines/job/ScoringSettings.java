@@ -1,6 +1,7 @@
 package io.vigil.pipelines.job;
 
 import io.vigil.operators.alerts.AlertRules;
+import io.vigil.operators.ingest.IngestLimits;
 import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
@@ -9,7 +10,8 @@ import java.util.List;
 
 /**
  * What the scoring topology needs, independent of where events come from and go to: the models,
- * how they run, how events are batched, how late events may be, and when alerts open and close.
+ * how they run, how events are batched, how late events may be, when alerts open and close, and
+ * the bounds input must keep ({@code ingest}).
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
  */
 public record ScoringSettings(
@@ -18,17 +20,22 @@ public record ScoringSettings(
     BatchingOptions batching,
     Duration maxOutOfOrderness,
     AlertRules alerts,
-    boolean passThrough) {
+    boolean passThrough,
+    IngestLimits ingest) {
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
-    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), false);
+    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), false, IngestLimits.defaults());
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, passThrough);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, passThrough, ingest);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, true);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, true, ingest);
+  }
+
+  public ScoringSettings withIngest(IngestLimits limits) {
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, passThrough, limits);
   }
 }
