@@ -1,35 +1,23 @@
 package io.vigil.operators.ingest;
 
-import io.vigil.schemas.DeadLetterReason;
 import io.vigil.schemas.Feedback;
-import io.vigil.schemas.wire.Decoded;
-import io.vigil.schemas.wire.WireCodec;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.avro.Schema;
 
-/** Decodes labels from the feedback topic; bad ones become dead letters, like bad events. */
-public final class DecodeFeedback extends ProcessFunction<RawRecord, Feedback> {
+/** Decodes labels from the feedback topic within the same limits as events; bad ones become dead letters. */
+public final class DecodeFeedback extends ValidatingDecoder<Feedback> {
 
-  private transient WireCodec<Feedback> codec;
-  private transient Rejections rejections;
-
-  @Override
-  public void open(OpenContext context) {
-    codec = new WireCodec<>(Feedback.getClassSchema());
-    rejections = new Rejections(getRuntimeContext().getMetricGroup());
+  public DecodeFeedback(IngestLimits limits) {
+    super(limits);
   }
 
   @Override
-  public void processElement(RawRecord raw, Context ctx, Collector<Feedback> out) {
-    Decoded<Feedback> decoded = codec.decode(raw.value);
-    long now = ctx.timerService().currentProcessingTime();
-    if (!decoded.isOk()) {
-      ctx.output(Rejections.TAG, rejections.reject(raw, Rejections.reasonFor(decoded.failure()), decoded.message(), now));
-    } else if (decoded.value().getEventId().isEmpty()) {
-      ctx.output(Rejections.TAG, rejections.reject(raw, DeadLetterReason.MISSING_FIELD, "eventId must not be empty", now));
-    } else {
-      out.collect(decoded.value());
-    }
+  Schema schema() {
+    return Feedback.getClassSchema();
+  }
+
+  @Override
+  Invalid validate(Feedback feedback, long now) {
+    Invalid invalid = limits.checkId("eventId", feedback.getEventId());
+    return invalid != null ? invalid : limits.checkTime("time", feedback.getTime().toEpochMilli(), now);
   }
 }

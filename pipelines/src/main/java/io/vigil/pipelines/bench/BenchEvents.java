@@ -5,6 +5,7 @@ import io.vigil.pipelines.synthetic.SyntheticStream;
 import io.vigil.schemas.SequenceEvent;
 import io.vigil.schemas.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,10 @@ final class BenchEvents implements AutoCloseable {
   private final WireCodec<SequenceEvent> codec = new WireCodec<>(SequenceEvent.getClassSchema());
 
   BenchEvents(String bootstrap, int entities, long seed) {
-    stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(entities).withSeed(seed));
+    // Backlog event time starts a day back: within the job's accepted event age (7 days by
+    // default), with room for tens of millions of events before it passes the wall clock.
+    stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(entities).withSeed(seed)
+        .withClock(System.currentTimeMillis() - Duration.ofDays(1).toMillis(), 1000));
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");

@@ -8,6 +8,7 @@ import io.vigil.pipelines.job.ScoringSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Command-line options for what is scored and how; shared by every command that runs the job. */
@@ -16,6 +17,9 @@ final class ScoringOptions {
   /** The models shipped in models/ and packed into the job jar. */
   static final List<String> SHIPPED_MODELS =
       List.of("classpath:models/recurrent.onnx", "classpath:models/cnn.onnx", "classpath:models/autoencoder.onnx");
+
+  @Mixin
+  IngestOptions ingest;
 
   @Option(names = "--model", paramLabel = "FILE",
       description = "ONNX model to score with (repeatable; a path or classpath:NAME). Default: the shipped models.")
@@ -76,6 +80,7 @@ final class ScoringOptions {
       alerts = alerts.withThreshold(t.getKey(), t.getValue());
     }
     return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
-        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, entityTtl, false);
+        new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, entityTtl, false,
+        ingest.limits());
   }
 }

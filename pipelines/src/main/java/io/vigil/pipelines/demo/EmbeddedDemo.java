@@ -76,9 +76,12 @@ public final class EmbeddedDemo {
 
       // Event time follows the wall clock at the target rate (every entity steps once per
       // entities/rate seconds), so label delays are real seconds and latency is measurable.
+      // As fast as possible, event time outruns the wall clock: it starts half the accepted
+      // event age back, so hours pass before it leaves the accepted range (then: dead letters).
       long step = demo.rate() > 0 ? Math.max(1, Math.round(demo.entities() * 1000 / demo.rate())) : 1000;
+      long clockStart = System.currentTimeMillis() - (demo.rate() > 0 ? 0 : scoring.ingest().maxEventAge().toMillis() / 2);
       SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
-          .withEntities(demo.entities()).withSeed(demo.seed()).withClock(System.currentTimeMillis(), step));
+          .withEntities(demo.entities()).withSeed(demo.seed()).withClock(clockStart, step));
       DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), names.events(), names.feedback(),
           stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
       OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), names, archive, view);

@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
 
 /**
  * Replaces a small share of events with the kinds of bad input production sees, so the demo
- * shows them landing in dead letters: garbage bytes, a wrong feature count, a NaN feature, and
- * a record of another schema.
+ * shows them landing in dead letters: garbage bytes, a wrong feature count, a NaN feature, a
+ * record of another schema, an empty entity id and an event time a year ahead.
  */
 final class FaultInjector {
 
@@ -32,7 +32,7 @@ final class FaultInjector {
     if (random.nextDouble() >= share) {
       return null;
     }
-    return switch (next++ % 4) {
+    return switch (next++ % 6) {
       case 0 -> ("not avro: " + event.getEventId()).getBytes(StandardCharsets.UTF_8);
       case 1 -> {
         List<Float> fewer = new ArrayList<>(event.getFeatures().subList(0, event.getFeatures().size() - 1));
@@ -43,6 +43,9 @@ final class FaultInjector {
         withNaN.set(0, Float.NaN);
         yield events.encode(SequenceEvent.newBuilder(event).setFeatures(withNaN).build());
       }
+      case 3 -> events.encode(SequenceEvent.newBuilder(event).setEntityId("").build());
+      case 4 -> events.encode(SequenceEvent.newBuilder(event)
+          .setEventTime(event.getEventTime().plus(java.time.Duration.ofDays(365))).build());
       default -> otherSchema.encode(Feedback.newBuilder().setEventId(event.getEventId()).setLabel(false)
           .setTime(Instant.ofEpochMilli(0)).build());
     };

@@ -46,7 +46,7 @@ public final class KafkaScoringJob {
       return;
     }
     QualityTopology.Outputs judged = QualityTopology.attach(
-        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness());
+        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness(), scoring.ingest());
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);
     sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId);
     sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel);

@@ -3,6 +3,7 @@ package io.vigil.pipelines.job;
 import io.vigil.operators.AvroTypes;
 import io.vigil.operators.ingest.DecodeEvents;
 import io.vigil.operators.ingest.DecodeFeedback;
+import io.vigil.operators.ingest.IngestLimits;
 import io.vigil.operators.quality.FeedbackJoin;
 import io.vigil.operators.quality.LabelledModelScore;
 import io.vigil.operators.ingest.RawRecord;
@@ -33,10 +34,11 @@ public final class QualityTopology {
 
   private QualityTopology() {}
 
+  /** Feedback is decoded within the same {@code ingest} limits as events. */
   public static Outputs attach(DataStream<Score> scores, DataStream<RawRecord> rawFeedback, QualitySettings settings,
-      Duration maxOutOfOrderness) {
+      Duration maxOutOfOrderness, IngestLimits ingest) {
     SingleOutputStreamOperator<Feedback> feedback = rawFeedback
-        .process(new DecodeFeedback(), AvroTypes.of(Feedback.class))
+        .process(new DecodeFeedback(ingest), AvroTypes.of(Feedback.class))
         .name("decode-feedback").uid("decode-feedback");
     DataStream<DeadLetter> deadLetters = feedback.getSideOutput(DecodeEvents.DEAD_LETTERS);
     SingleOutputStreamOperator<LabelledScore> labelled = scores

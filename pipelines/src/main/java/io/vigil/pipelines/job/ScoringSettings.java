@@ -1,6 +1,7 @@
 package io.vigil.pipelines.job;
 
 import io.vigil.operators.alerts.AlertRules;
+import io.vigil.operators.ingest.IngestLimits;
 import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.scoring.MicroBatchScorer;
 import io.vigil.operators.onnx.ExecutionOptions;
@@ -10,8 +11,9 @@ import java.util.List;
 
 /**
  * What the scoring topology needs, independent of where events come from and go to: the models,
- * how they run, how events are batched, how late events may be, and when alerts open and close.
- * Each entity's state is dropped after {@code entityTtl} of event-time silence.
+ * how they run, how events are batched, how late events may be, when alerts open and close, and
+ * the bounds input must keep ({@code ingest}). Each entity's state is dropped after
+ * {@code entityTtl} of event-time silence.
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
  */
 public record ScoringSettings(
@@ -21,17 +23,23 @@ public record ScoringSettings(
     Duration maxOutOfOrderness,
     AlertRules alerts,
     Duration entityTtl,
-    boolean passThrough) {
+    boolean passThrough,
+    IngestLimits ingest) {
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
-    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), MicroBatchScorer.DEFAULT_ENTITY_TTL, false);
+    this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), MicroBatchScorer.DEFAULT_ENTITY_TTL, false,
+        IngestLimits.defaults());
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true, ingest);
+  }
+
+  public ScoringSettings withIngest(IngestLimits limits) {
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, limits);
   }
 }

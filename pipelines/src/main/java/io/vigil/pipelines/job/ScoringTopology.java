@@ -36,7 +36,7 @@ public final class ScoringTopology {
   public static Outputs attach(DataStream<RawRecord> raw, ScoringSettings settings) {
     List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu());
     SingleOutputStreamOperator<SequenceEvent> events = raw
-        .process(new DecodeEvents(specs.get(0).features()), AvroTypes.of(SequenceEvent.class))
+        .process(new DecodeEvents(specs.get(0).features(), settings.ingest()), AvroTypes.of(SequenceEvent.class))
         .name("decode-validate").uid("decode-validate");
     DataStream<DeadLetter> deadLetters = events.getSideOutput(DecodeEvents.DEAD_LETTERS);
     SingleOutputStreamOperator<Score> scores = events

@@ -92,9 +92,10 @@ class ScoringJobIntegrationTest {
     return env.executeAsync("scoring-it");
   }
 
-  /** 120 interleaved entities of the synthetic stream, {@code steps} events each. */
+  /** 120 interleaved entities of the synthetic stream, {@code steps} events each, event times of the last hour. */
   static List<SequenceEvent> synthetic(int steps, long seed) {
-    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(120).withSeed(seed));
+    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(120).withSeed(seed)
+        .withClock(System.currentTimeMillis() - Duration.ofHours(1).toMillis(), 1000));
     List<SequenceEvent> out = new ArrayList<>();
     for (int i = 0; i < 120 * steps; i++) {
       SyntheticEvent e = stream.nextEvent();

@@ -6,7 +6,7 @@ import java.util.Objects;
 public final class Decoded<T> {
 
   /** Why bytes could not be decoded. Mirrors the decoding subset of DeadLetterReason. */
-  public enum Failure { MALFORMED, UNKNOWN_SCHEMA }
+  public enum Failure { MALFORMED, UNKNOWN_SCHEMA, RECORD_TOO_LARGE }
 
   private final T value;
   private final Failure failure;

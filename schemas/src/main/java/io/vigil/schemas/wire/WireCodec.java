@@ -2,30 +2,52 @@ package io.vigil.schemas.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.apache.avro.AvroRuntimeException;
+import java.nio.ByteOrder;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Avro single-object encoding (magic 0xC3 0x01, 8-byte CRC-64 schema fingerprint, binary body)
  * for one record type: any language's Avro library can produce it, and the fingerprint tells a
- * reader which schema wrote the bytes. Decoding never throws: failures come back as values.
+ * reader which schema wrote the bytes. Decoding never throws and is bounded: a record longer than
+ * {@code maxRecordBytes} is refused unread, and the body is checked by {@link BodyBounds} before
+ * Avro allocates anything from its length prefixes, so no input can exhaust the heap or the stack.
  *
  * <p>Not serializable and not thread-safe (Avro's encoders reuse buffers): create one per task.
  */
 public final class WireCodec<T extends SpecificRecord> {
 
+  /** Default largest record decoded: 1 MiB, Kafka's default maximum message size. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
+
+  private static final int HEADER_BYTES = 10;
+
+  private final Schema schema;
+  private final long fingerprint;
+  private final int maxRecordBytes;
   private final BinaryMessageEncoder<T> encoder;
-  private final BinaryMessageDecoder<T> decoder;
+  private final SpecificDatumReader<T> reader;
+  private BinaryDecoder decoder;
 
   public WireCodec(Schema schema) {
+    this(schema, DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  public WireCodec(Schema schema, int maxRecordBytes) {
+    if (maxRecordBytes <= HEADER_BYTES) {
+      throw new IllegalArgumentException("maxRecordBytes must exceed the " + HEADER_BYTES + "-byte header: " + maxRecordBytes);
+    }
+    this.schema = schema;
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+    this.maxRecordBytes = maxRecordBytes;
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
-    this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+    this.reader = new SpecificDatumReader<>(schema, schema, SpecificData.get());
   }
 
   public byte[] encode(T record) {
@@ -43,16 +65,28 @@ public final class WireCodec<T extends SpecificRecord> {
     if (bytes == null || bytes.length == 0) {
       return Decoded.failed(Decoded.Failure.MALFORMED, "empty record value");
     }
+    if (bytes.length > maxRecordBytes) {
+      return Decoded.failed(Decoded.Failure.RECORD_TOO_LARGE,
+          "record of " + bytes.length + " bytes exceeds the maximum of " + maxRecordBytes);
+    }
+    if (bytes.length < HEADER_BYTES || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+      return Decoded.failed(Decoded.Failure.MALFORMED, "not Avro single-object encoding (needs magic C3 01 and a "
+          + "schema fingerprint, got " + bytes.length + " bytes)");
+    }
+    long written = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (written != fingerprint) {
+      return Decoded.failed(Decoded.Failure.UNKNOWN_SCHEMA, String.format(
+          "schema fingerprint %016x is not that of %s (%016x)", written, schema.getName(), fingerprint));
+    }
+    String problem = BodyBounds.check(schema, bytes, HEADER_BYTES);
+    if (problem != null) {
+      return Decoded.failed(Decoded.Failure.MALFORMED, "corrupt Avro body: " + problem);
+    }
     try {
-      return Decoded.ok(decoder.decode(bytes));
-    } catch (MissingSchemaException e) {
-      return Decoded.failed(Decoded.Failure.UNKNOWN_SCHEMA, e.getMessage());
-    } catch (BadHeaderException e) {
-      return Decoded.failed(Decoded.Failure.MALFORMED, "not Avro single-object encoding: " + e.getMessage());
-    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
-      return Decoded.failed(Decoded.Failure.MALFORMED, "corrupt Avro body: " + e);
-    } catch (RuntimeException e) {
-      // Avro surfaces some corrupt inputs as other unchecked exceptions; none may escape a source.
+      decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, decoder);
+      return Decoded.ok(reader.read(null, decoder));
+    } catch (IOException | RuntimeException e) {
+      // The structure was checked; what is left (an invalid logical value, say) is still input's fault.
       return Decoded.failed(Decoded.Failure.MALFORMED, "corrupt Avro body: " + e);
     }
   }
