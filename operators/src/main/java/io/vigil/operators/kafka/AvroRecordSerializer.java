@@ -2,8 +2,14 @@ package io.vigil.operators.kafka;
 
 import io.vigil.schemas.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,8 +18,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes Avro records to a topic in single-object encoding, keyed (so one entity's records stay
  * in one partition, in order). The Kafka timestamp is left to the producer: it is when Vigil
  * wrote the record (event time is in the payload), which makes event-to-score latency readable.
+ * It names its topic to the sink (a dataset facet): the POOLING transaction naming needs it.
  */
-public final class AvroRecordSerializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
+public final class AvroRecordSerializer<T extends SpecificRecordBase>
+    implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
 
   private final String topic;
   private final Class<T> type;
@@ -29,6 +37,11 @@ public final class AvroRecordSerializer<T extends SpecificRecordBase> implements
   @Override
   public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) throws Exception {
     codec = new WireCodec<>(type.getDeclaredConstructor().newInstance().getSchema());
+  }
+
+  @Override
+  public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+    return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
   }
 
   @Override

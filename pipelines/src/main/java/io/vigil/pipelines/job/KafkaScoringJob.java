@@ -1,5 +1,6 @@
 package io.vigil.pipelines.job;
 
+import io.vigil.operators.ingest.RawEventTime;
 import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.kafka.AvroRecordSerializer;
 import io.vigil.operators.kafka.RawRecordDeserializer;
@@ -38,7 +39,8 @@ public final class KafkaScoringJob {
 
   public static void attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring, QualitySettings quality) {
     TopicNames t = kafka.topics();
-    ScoringTopology.Outputs scored = ScoringTopology.attach(source(env, kafka, t.events()), scoring);
+    ScoringTopology.Outputs scored = ScoringTopology.attach(
+        source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), scoring);
     sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
     sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId);
     if (!t.hasFeedback()) {
@@ -46,14 +48,29 @@ public final class KafkaScoringJob {
       return;
     }
     QualityTopology.Outputs judged = QualityTopology.attach(
-        scored.scores(), source(env, kafka, t.feedback()), quality, scoring.maxOutOfOrderness(), scoring.ingest());
+        scored.scores(), source(env, kafka, t.feedback(), eventTime(RawEventTime.Layout.FEEDBACK, scoring, quality)), quality,
+        scoring.ingest());
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);
     sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId);
     sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel);
     sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId());
   }
 
-  private static DataStream<RawRecord> source(StreamExecutionEnvironment env, KafkaSettings kafka, String topic) {
+  /**
+   * Watermarks per Kafka partition, from the time in each record's bytes: a partition read ahead of
+   * another cannot make the other's events late, and one that stays silent (or a subtask with no
+   * partition at all) stops holding event time back after the idleness timeout.
+   */
+  private static WatermarkStrategy<RawRecord> eventTime(RawEventTime.Layout layout, ScoringSettings scoring,
+      QualitySettings quality) {
+    RawEventTime times = new RawEventTime(layout, scoring.ingest());
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(scoring.maxOutOfOrderness())
+        .withTimestampAssigner(context -> times)
+        .withIdleness(quality.inputIdleness());
+  }
+
+  private static DataStream<RawRecord> source(StreamExecutionEnvironment env, KafkaSettings kafka, String topic,
+      WatermarkStrategy<RawRecord> watermarks) {
     KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
         .setBootstrapServers(kafka.bootstrapServers())
         .setTopics(topic)
@@ -62,7 +79,7 @@ public final class KafkaScoringJob {
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(kafka.clientProperties(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")))
         .build();
-    return env.fromSource(source, WatermarkStrategy.noWatermarks(), topic).uid(topic + "-source");
+    return env.fromSource(source, watermarks, topic).uid(topic + "-source");
   }
 
   private static OffsetsInitializer startingOffsets(KafkaSettings.StartFrom startFrom) {

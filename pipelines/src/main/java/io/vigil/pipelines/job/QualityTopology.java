@@ -7,6 +7,7 @@ import io.vigil.operators.ingest.IngestLimits;
 import io.vigil.operators.quality.FeedbackJoin;
 import io.vigil.operators.quality.LabelledModelScore;
 import io.vigil.operators.ingest.RawRecord;
+import io.vigil.operators.ingest.StampEventTime;
 import io.vigil.operators.quality.SplitByModel;
 import io.vigil.operators.quality.StreamingBinaryMetrics;
 import io.vigil.schemas.DeadLetter;
@@ -16,7 +17,6 @@ import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.MetricSnapshot;
 import io.vigil.schemas.Score;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,17 +36,15 @@ public final class QualityTopology {
 
   /** Feedback is decoded within the same {@code ingest} limits as events. */
   public static Outputs attach(DataStream<Score> scores, DataStream<RawRecord> rawFeedback, QualitySettings settings,
-      Duration maxOutOfOrderness, IngestLimits ingest) {
+      IngestLimits ingest) {
     SingleOutputStreamOperator<Feedback> feedback = rawFeedback
         .process(new DecodeFeedback(ingest), AvroTypes.of(Feedback.class))
         .name("decode-feedback").uid("decode-feedback");
     DataStream<DeadLetter> deadLetters = feedback.getSideOutput(DecodeEvents.DEAD_LETTERS);
     SingleOutputStreamOperator<LabelledScore> labelled = scores
-        .connect(feedback.assignTimestampsAndWatermarks(WatermarkStrategy
-                .<Feedback>forBoundedOutOfOrderness(maxOutOfOrderness)
-                .withTimestampAssigner((f, previous) -> f.getTime().toEpochMilli())
-                .withIdleness(settings.feedbackIdleness()))
-            .name("feedback-time").uid("feedback-time"))
+        .connect(feedback.transform("feedback-time", AvroTypes.of(Feedback.class),
+                new StampEventTime<Feedback>(f -> f.getTime().toEpochMilli()))
+            .uid("feedback-time"))
         .keyBy(Score::getEventId, Feedback::getEventId)
         .process(new FeedbackJoin(settings.labelTtl()), AvroTypes.of(LabelledScore.class))
         .name("feedback-join").uid("feedback-join");

@@ -5,6 +5,7 @@ import io.vigil.operators.AvroTypes;
 import io.vigil.operators.ingest.DecodeEvents;
 import io.vigil.operators.scoring.MicroBatchScorer;
 import io.vigil.operators.ingest.RawRecord;
+import io.vigil.operators.ingest.StampEventTime;
 import io.vigil.operators.onnx.ModelCatalog;
 import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.schemas.Alert;
@@ -12,7 +13,6 @@ import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -40,10 +40,10 @@ public final class ScoringTopology {
         .name("decode-validate").uid("decode-validate");
     DataStream<DeadLetter> deadLetters = events.getSideOutput(DecodeEvents.DEAD_LETTERS);
     SingleOutputStreamOperator<Score> scores = events
-        .assignTimestampsAndWatermarks(WatermarkStrategy
-            .<SequenceEvent>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-            .withTimestampAssigner((event, previous) -> event.getEventTime().toEpochMilli()))
-        .name("event-time").uid("event-time")
+        // Watermarks come from the source, per partition; decoded events only get their payload's time.
+        .transform("event-time", AvroTypes.of(SequenceEvent.class),
+            new StampEventTime<SequenceEvent>(e -> e.getEventTime().toEpochMilli()))
+        .uid("event-time")
         .keyBy(SequenceEvent::getEntityId)
         .transform("score", AvroTypes.of(Score.class),
             new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.entityTtl(), settings.passThrough()))
