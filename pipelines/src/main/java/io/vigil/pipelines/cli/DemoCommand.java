@@ -43,8 +43,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Port of the live dashboard on 127.0.0.1; 0 = no dashboard (default: ${DEFAULT-VALUE}).")
   int dashboardPort;
 
-  @Option(names = "--prometheus-port", defaultValue = "9249",
-      description = "Port of Flink's Prometheus endpoint; 0 = none (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--prometheus-port", defaultValue = "0",
+      description = "Port of Flink's Prometheus endpoint, e.g. 9249; it listens on every interface, so 0 = none (default: ${DEFAULT-VALUE}).")
   int prometheusPort;
 
   @Option(names = "--status-every-ms", defaultValue = "2000", description = "Status line interval (default: ${DEFAULT-VALUE}).")
