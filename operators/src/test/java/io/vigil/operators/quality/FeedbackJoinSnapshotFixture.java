@@ -16,16 +16,15 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 
 /**
- * A FeedbackJoin snapshot with scores waiting for their labels, written by the Score schema of the
- * day: the fixture that proves pending scores survive a later compatible change of Score. Writing
- * a new one is only needed before a change that the history cannot cover (see README):
+ * A FeedbackJoin snapshot with scores waiting for their labels, written with the Score schema of the
+ * day: the fixture that proves pending scores survive a later compatible change of Score
+ * (pending-scores-v1.snapshot was written with Score version 1, history/Score-1.avsc, before
+ * {@code scoredAt} was added). When a change adds history/Score-N.avsc, write one with the
+ * schema before the change as pending-scores-vN.snapshot and add it to FeedbackJoinEvolutionTest:
  *
- * <pre>mvn -B -o -q -pl operators -am test-compile
+ * <pre>mvn -B -o -q -pl schemas,operators test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
  * java -cp "$(cat operators/target/test-classpath.txt):operators/target/classes:operators/target/test-classes" \
- *   io.vigil.operators.quality.FeedbackJoinSnapshotFixture operators/src/test/resources/feedback-join/pending-scores-v1.snapshot</pre>
- *
- * ({@code test-classpath.txt} from {@code mvn -o -q -pl operators dependency:build-classpath
- * -Dmdep.outputFile=target/test-classpath.txt}.)
+ *   io.vigil.operators.quality.FeedbackJoinSnapshotFixture operators/src/test/resources/feedback-join/pending-scores-vN.snapshot</pre>
  */
 public final class FeedbackJoinSnapshotFixture {
 
@@ -36,8 +35,10 @@ public final class FeedbackJoinSnapshotFixture {
 
   private FeedbackJoinSnapshotFixture() {}
 
+  /** Built field by field, so that fields added to Score later keep their defaults. */
   public static Score score(int i) {
-    return new Score("e" + i, "entity-" + i, Instant.ofEpochMilli(1_000 + i), modelScores(i));
+    return Score.newBuilder().setEventId("e" + i).setEntityId("entity-" + i)
+        .setEventTime(Instant.ofEpochMilli(1_000 + i)).setScores(modelScores(i)).build();
   }
 
   /** What the join must emit for event i labelled {@code label} at {@code labelTime}. */

@@ -2,6 +2,7 @@ package io.vigil.schemas.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
@@ -24,8 +25,17 @@ public final class WireCodec<T extends SpecificRecord> {
   private final BinaryMessageDecoder<T> decoder;
 
   public WireCodec(Schema schema) {
+    this(schema, List.of());
+  }
+
+  /**
+   * Also decodes what the {@code earlierWriters} wrote (see {@link SchemaHistory}), resolved to
+   * {@code schema}.
+   */
+  public WireCodec(Schema schema, List<Schema> earlierWriters) {
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
     this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema);
+    earlierWriters.forEach(decoder::addSchema);
   }
 
   public byte[] encode(T record) {
