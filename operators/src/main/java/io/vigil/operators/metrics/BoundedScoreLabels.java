@@ -239,14 +239,18 @@ public final class BoundedScoreLabels implements ScoreEntries {
    * within {@code limit}, and never across the edge. The cost of a bucket is what it adds to the
    * widths of the intervals: p·n / (P·N) to ROC-AUC's, and about p·c / (P·(R + c)) to average
    * precision's (c its pairs, R the pairs above it: a bucket's precision spread is about c / (R +
-   * c)). So buckets are fine where positives are dense and near the top of the ranking, and runs of
-   * negatives merge for free (their order among themselves never matters).
+   * c)). So buckets are fine where positives are dense and near the top of the ranking. A run of
+   * negatives costs nothing today (their order among themselves never matters), but its range
+   * absorbs the scores to come: a third term, (c / total)² / 4, what the bucket would add to the
+   * ROC-AUC width with balanced classes, keeps it from swallowing a wide range (e.g. when the
+   * first labels are all negative).
    */
   private Entries group(Entries all, double limit) {
     boolean hasEdge = !Float.isNaN(edge);
     int edgeKey = hasEdge ? ScoreLabelTree.sortable(edge) : 0;
     double allPositives = Math.max(1, positives);
     double allNegatives = Math.max(1, negatives);
+    double total = allPositives + allNegatives;
     Entries out = new Entries(all.size);
     long above = 0; // pairs above the current group
     for (int i = 0; i < all.size; i++) {
@@ -255,7 +259,9 @@ public final class BoundedScoreLabels implements ScoreEntries {
       if (g >= 0 && !(hasEdge && out.low[g] >= edgeKey && all.high[i] < edgeKey)) {
         double p = out.pos[g] + all.pos[i];
         double n = out.neg[g] + all.neg[i];
-        double cost = p * (p + n) / (allPositives * (above + p + n)) + p * n / (allPositives * allNegatives);
+        double share = (p + n) / total;
+        double cost = p * (p + n) / (allPositives * (above + p + n)) + p * n / (allPositives * allNegatives)
+            + share * share / 4;
         fits = cost <= limit;
       }
       if (fits) {

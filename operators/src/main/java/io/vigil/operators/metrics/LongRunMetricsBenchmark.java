@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -24,11 +25,13 @@ import java.util.SplittableRandom;
  * Scores are floats: the logistic of a unit normal, shifted by 1 for positives (20 % of the
  * labels), so nearly every score is new — the worst case for memory. Times are this thread's CPU
  * time (other processes on a shared machine do not count); heap is the estimate of the structures'
- * arrays ({@link ScoreEntries#heapBytes}).
+ * arrays ({@link ScoreEntries#heapBytes}), and the JVM's used heap after a full GC (the baseline
+ * included while it runs).
  */
 public final class LongRunMetricsBenchmark {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
   private LongRunMetricsBenchmark() {}
 
@@ -55,7 +58,7 @@ public final class LongRunMetricsBenchmark {
     System.out.printf("budget %,d entries; baseline (unbounded exact tree) until %,d scores%n", budget, baselineMax);
     System.out.println("scores,entries,heap_bytes,snapshot_ms,state_bytes,serialize_ms,roc_auc,roc_auc_width,pr_auc,"
         + "pr_auc_width,feed_ns_per_score,baseline_entries,baseline_heap_bytes,baseline_snapshot_ms,baseline_state_bytes,"
-        + "heap_ratio,snapshot_ratio,state_ratio,exact_inside");
+        + "heap_ratio,snapshot_ratio,state_ratio,exact_inside,jvm_heap_after_gc_bytes");
     long fed = 0;
     long feedNanos = 0;
     for (long report = 100_000; fed < scores; report = nextReport(report)) {
@@ -112,6 +115,8 @@ public final class LongRunMetricsBenchmark {
           baselineMs[0], baselineBytes.size(), baseline.heapBytes() / (double) bounded.heapBytes(),
           baselineMs[0] / snapshotMs[0], baselineBytes.size() / (double) bytes.size(), inside));
     }
+    System.gc();
+    out.append(',').append(MEMORY.getHeapMemoryUsage().getUsed());
     System.out.println(out);
   }
 
