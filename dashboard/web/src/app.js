@@ -147,6 +147,13 @@ function renderModel(name, model) {
   const field = (f, text) => { card.el.querySelector(`[data-f="${f}"]`).textContent = text; };
   field('threshold', dec(model.threshold, 3));
   for (const key of ['precision', 'recall', 'f1', 'roc_auc', 'pr_auc']) field(key, dec(lastValue(history, key)));
+  // Past the metrics budget, ROC-AUC and PR-AUC are estimates inside proven intervals: show them.
+  for (const key of ['roc_auc', 'pr_auc']) {
+    const el = card.el.querySelector(`[data-f="${key}"]`);
+    const bound = model.exact === false ? model.bounds?.[key] : null;
+    if (bound) el.textContent += ` ±${dec((bound[1] - bound[0]) / 2, 4)}`;
+    el.title = bound ? `exact value in [${dec(bound[0], 5)}, ${dec(bound[1], 5)}]` : 'exact';
+  }
 
   draw(card.quality, ['precision', 'recall', 'f1'].map((key) => history.map((h) => ({ x: h.t, y: num(h[key]) }))));
 

@@ -10,7 +10,7 @@ Writes, beside this script:
   expected.csv  one row per case (and per window end and scope for the sliding case)
   curves.csv    case,threshold,fpr,tpr,precision   full ROC/PR curves of the smaller cases
 
-The large cases are not stored: random_1e5, downsample and sliding are drawn from splitmix64
+The large cases are not stored: random_1e5, downsample, sliding and smooth_1e6 are drawn from splitmix64
 (see generated()), which the Java test (MetricsOracle) reproduces bit for bit. Scores are float32
 values, as on the wire, and written with enough digits to parse back exactly.
 
@@ -74,6 +74,12 @@ def generated():
         jitter = (rng.next() >> 40) % 300  # arrivals up to 300 ms out of order
         rows.append((i * 10 + jitter, (u >> 16) / 256, label))  # 256 levels: many ties
     cases['sliding'] = rows
+    rng = SplitMix64(4)
+    rows = []
+    for i in range(1_000_000):
+        u, label = draw(rng)
+        rows.append((i, u / (1 << 24), label))  # smooth: mostly distinct, far beyond a small budget
+    cases['smooth_1e6'] = rows
     return cases
 
 

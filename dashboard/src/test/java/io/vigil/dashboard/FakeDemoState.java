@@ -121,7 +121,10 @@ final class FakeDemoState implements Supplier<String> {
       appendCurve(out, m, false);
       out.append("],\"pr\":[");
       appendCurve(out, m, true);
-      out.append(String.format(Locale.ROOT, "],\"confusion\":{\"tp\":%d,\"fp\":%d,\"tn\":%d,\"fn\":%d}}", c[0], c[1], c[2], c[3]));
+      out.append(String.format(Locale.ROOT, "],\"confusion\":{\"tp\":%d,\"fp\":%d,\"tn\":%d,\"fn\":%d}", c[0], c[1], c[2], c[3]));
+      // The first model has passed its metrics budget: its AUCs come with proven intervals.
+      out.append(m == 0 ? String.format(Locale.ROOT, ",\"exact\":false,\"bounds\":{\"roc_auc\":[%.5f,%.5f],\"pr_auc\":[%.5f,%.5f]}}",
+          rocAuc(m) - 1e-4, rocAuc(m) + 1e-4, prAuc(m) - 2e-4, prAuc(m) + 2e-4) : "}");
     }
     out.append("},\"alerts\":[");
     boolean first = true;

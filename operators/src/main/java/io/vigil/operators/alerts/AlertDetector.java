@@ -125,7 +125,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     List<ModelScore> scores = new ArrayList<>(score.getScores().size() + 1);
     scores.addAll(score.getScores());
     scores.add(new ModelScore(DECISION_MODEL, "rules", open ? 1f : 0f, 1f));
-    return new Score(score.getEventId(), score.getEntityId(), score.getEventTime(), scores);
+    return new Score(score.getEventId(), score.getEntityId(), score.getEventTime(), scores, score.getScoredAt());
   }
 
   private void maybeOpen(Score score, List<ModelScore> considered, Context ctx, Collector<Alert> out) throws Exception {

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * <pre>java -cp operators/target/classes io.vigil.operators.metrics.MetricsBenchmark</pre>
  *
  * Scores are random floats, so nearly every score is distinct: the worst case for the trees. Times
- * are the measuring thread's CPU time, so other processes on a shared machine do not count.
+ * are the measuring thread's CPU time, so other processes on a shared machine do not count. The
+ * long run of the cumulative scope against the budget is {@link LongRunMetricsBenchmark}.
  */
 public final class MetricsBenchmark {
 
@@ -72,7 +73,7 @@ public final class MetricsBenchmark {
   /** One labelled score per millisecond; the window spans {@code window} of them, sliding every second. */
   private static double stateUpdates(int window, int updates) {
     SplittableRandom random = new SplittableRandom(2);
-    ModelMetricsState state = new ModelMetricsState(window, 1000);
+    ModelMetricsState state = new ModelMetricsState(window, 1000, ModelMetricsState.DEFAULT_MAX_DISTINCT);
     long start = cpuNanos();
     for (int time = 0; time < updates; time++) {
       if (time % 1000 == 0) {
@@ -86,7 +87,7 @@ public final class MetricsBenchmark {
   private static double snapshot(int distinct, int repeats) {
     SplittableRandom random = new SplittableRandom(3);
     ScoreLabelTree tree = new ScoreLabelTree();
-    while (tree.distinctScores() < distinct) {
+    while (tree.entries() < distinct) {
       tree.add(randomScore(random), random.nextBoolean());
     }
     double[] millis = new double[repeats];

@@ -12,9 +12,8 @@ import java.util.NoSuchElementException;
  * A multiset of (score, label) pairs ordered by score: a counted B+ tree whose leaves hold the
  * distinct scores with their positive and negative counts, and whose inner nodes hold each child's
  * subtree totals. Adding or removing one pair costs O(log n) (n = distinct scores); so does
- * counting the pairs at or above a threshold. Twice the Mann–Whitney U statistic is kept up to
- * date on every change, which makes ROC-AUC O(1); average precision and curves come from one
- * descending walk, O(n).
+ * counting the pairs at or above a threshold. ROC-AUC, average precision and curves come from one
+ * descending walk, O(n) ({@link BinaryMetrics}).
  *
  * <p>Why a B+ tree rather than a binary tree: with up to 64 sorted entries per node the tree is 3
  * to 5 levels deep for a million scores, each level a cache-friendly array search, and a walk reads
@@ -30,13 +29,11 @@ import java.util.NoSuchElementException;
  *
  * <p>Not thread-safe.
  */
-public final class ScoreLabelTree {
+public final class ScoreLabelTree implements ScoreEntries {
 
-  /** Receives the distinct scores of a walk, with the positives and negatives at each. */
-  @FunctionalInterface
-  public interface DistinctScoreVisitor {
-    void visit(float score, long positives, long negatives);
-  }
+  /** Bytes of a leaf and of an inner node (compressed references), for {@link #heapBytes}. */
+  private static final long LEAF_BYTES = 32 + 280 + 2 * 536;
+  private static final long INNER_BYTES = LEAF_BYTES + 280;
 
   /** Positives and negatives of some subset of the pairs. */
   public record Counts(long positives, long negatives) {}
@@ -70,7 +67,6 @@ public final class ScoreLabelTree {
   private long positives;
   private long negatives;
   private int distinct;
-  private long twiceU; // Σ over (positive, negative) pairs: 2 if positive scores higher, 1 if tied
   private Node[] pathNodes = new Node[8]; // the last descent: inner nodes and the child taken
   private int[] pathChild = new int[8];
 
@@ -83,10 +79,12 @@ public final class ScoreLabelTree {
     update(score, positive, -1);
   }
 
+  @Override
   public long positives() {
     return positives;
   }
 
+  @Override
   public long negatives() {
     return negatives;
   }
@@ -95,18 +93,18 @@ public final class ScoreLabelTree {
     return distinct;
   }
 
+  @Override
+  public int entries() {
+    return distinct;
+  }
+
+  @Override
+  public long heapBytes() {
+    return 48 + nodeBytes(root);
+  }
+
   public boolean isEmpty() {
     return distinct == 0;
-  }
-
-  /** Twice the Mann–Whitney U of positives over negatives (ties count one half). */
-  public long twiceMannWhitneyU() {
-    return twiceU;
-  }
-
-  /** ROC-AUC = U / (P·N), as scikit-learn's roc_auc_score; NaN unless both classes are present. */
-  public double rocAuc() {
-    return positives == 0 || negatives == 0 ? Double.NaN : twiceU / (2.0 * positives * negatives);
   }
 
   /** Pairs whose score is {@code >= threshold}: the ones predicted positive at that threshold. */
@@ -129,8 +127,9 @@ public final class ScoreLabelTree {
     return new Counts(p + sum(node.pos, from, node.size), n + sum(node.neg, from, node.size));
   }
 
-  /** Visits every distinct score, highest first. */
-  public void forEachDescending(DistinctScoreVisitor visitor) {
+  /** Visits every distinct score, highest first (each entry is one score: low = high). */
+  @Override
+  public void forEachDescending(EntryVisitor visitor) {
     walkDescending(root, visitor);
   }
 
@@ -140,22 +139,30 @@ public final class ScoreLabelTree {
     c.positives = positives;
     c.negatives = negatives;
     c.distinct = distinct;
-    c.twiceU = twiceU;
     return c;
   }
 
   /** Writes the distinct scores in ascending order with their counts (varints: mostly 1 byte). */
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(distinct);
-    out.writeLong(twiceU);
     writeAscending(root, out);
   }
 
-  /** Reads what {@link #writeTo} wrote, bulk-loading the tree level by level in O(n). */
-  public static ScoreLabelTree readFrom(DataInput in) throws IOException {
+  /**
+   * Reads what {@link #writeTo} wrote, bulk-loading the tree level by level in O(n). Format 1
+   * (before {@link ModelMetricsState#FORMAT}) also held the Mann–Whitney sum, now computed at
+   * each snapshot: it is skipped.
+   */
+  public static ScoreLabelTree readFrom(DataInput in, int format) throws IOException {
+    return readEntries(in, in.readInt(), format);
+  }
+
+  /** {@link #readFrom} after the count {@code n} was read. */
+  static ScoreLabelTree readEntries(DataInput in, int n, int format) throws IOException {
     ScoreLabelTree tree = new ScoreLabelTree();
-    int n = in.readInt();
-    tree.twiceU = in.readLong();
+    if (format == 1) {
+      in.readLong();
+    }
     tree.distinct = n;
     List<Node> level = new ArrayList<>();
     Node leaf = new Node(true);
@@ -191,15 +198,10 @@ public final class ScoreLabelTree {
 
   private void update(float score, boolean positive, long delta) {
     int k = sortable(score);
-    // U counts, for a positive, the negatives below it (2 each) and tied with it (1 each); for a
-    // negative, the positives above it. Collect those on the way down: the other class's counts do
-    // not change with this update.
-    long beyond = 0;
     int depth = 0;
     Node node = root;
     while (!node.isLeaf()) {
       int i = childIndex(node, k);
-      beyond += positive ? sum(node.neg, 0, i) : sum(node.pos, i + 1, node.size);
       if (depth == pathNodes.length) {
         pathNodes = Arrays.copyOf(pathNodes, depth * 2);
         pathChild = Arrays.copyOf(pathChild, depth * 2);
@@ -210,13 +212,9 @@ public final class ScoreLabelTree {
     }
     long[] same = positive ? node.pos : node.neg;
     int j = Arrays.binarySearch(node.keys, 0, node.size, k);
-    int at = j >= 0 ? j : -j - 1;
     if (delta < 0 && (j < 0 || same[j] == 0)) {
       throw new NoSuchElementException("no pair (" + score + ", " + positive + ") to remove");
     }
-    long tied = j >= 0 ? (positive ? node.neg : node.pos)[j] : 0;
-    beyond += positive ? sum(node.neg, 0, at) : sum(node.pos, at + (j >= 0 ? 1 : 0), node.size);
-    twiceU += delta * (2 * beyond + tied);
     if (positive) {
       positives += delta;
     } else {
@@ -226,7 +224,7 @@ public final class ScoreLabelTree {
       (positive ? pathNodes[d].pos : pathNodes[d].neg)[pathChild[d]] += delta;
     }
     if (j < 0) {
-      insertAt(node, at, k, positive ? delta : 0, positive ? 0 : delta, null);
+      insertAt(node, -j - 1, k, positive ? delta : 0, positive ? 0 : delta, null);
       distinct++;
       splitUpward(node, depth);
     } else {
@@ -365,10 +363,22 @@ public final class ScoreLabelTree {
     return s;
   }
 
-  private static void walkDescending(Node node, DistinctScoreVisitor visitor) {
+  private static long nodeBytes(Node node) {
+    if (node.isLeaf()) {
+      return LEAF_BYTES;
+    }
+    long bytes = INNER_BYTES;
+    for (int i = 0; i < node.size; i++) {
+      bytes += nodeBytes(node.children[i]);
+    }
+    return bytes;
+  }
+
+  private static void walkDescending(Node node, EntryVisitor visitor) {
     for (int i = node.size - 1; i >= 0; i--) {
       if (node.isLeaf()) {
-        visitor.visit(score(node.keys[i]), node.pos[i], node.neg[i]);
+        float score = score(node.keys[i]);
+        visitor.visit(score, score, node.pos[i], node.neg[i]);
       } else {
         walkDescending(node.children[i], visitor);
       }
@@ -408,11 +418,11 @@ public final class ScoreLabelTree {
     return bits ^ ((bits >> 31) & 0x7fffffff);
   }
 
-  private static float score(int sortable) {
+  static float score(int sortable) {
     return Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
   }
 
-  private static void writeVarLong(DataOutput out, long v) throws IOException {
+  static void writeVarLong(DataOutput out, long v) throws IOException {
     while ((v & ~0x7fL) != 0) {
       out.writeByte((int) (v & 0x7f) | 0x80);
       v >>>= 7;
@@ -420,7 +430,7 @@ public final class ScoreLabelTree {
     out.writeByte((int) v);
   }
 
-  private static long readVarLong(DataInput in) throws IOException {
+  static long readVarLong(DataInput in) throws IOException {
     long v = 0;
     for (int shift = 0; ; shift += 7) {
       byte b = in.readByte();

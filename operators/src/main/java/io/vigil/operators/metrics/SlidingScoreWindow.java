@@ -104,11 +104,12 @@ public final class SlidingScoreWindow {
     }
   }
 
-  public static SlidingScoreWindow readFrom(DataInput in) throws IOException {
+  /** Reads what {@link #writeTo} wrote, in {@link ModelMetricsState}'s format {@code format}. */
+  public static SlidingScoreWindow readFrom(DataInput in, int format) throws IOException {
     long size = in.readLong();
     long slide = in.readLong();
     long start = in.readLong();
-    ScoreLabelTree tree = ScoreLabelTree.readFrom(in);
+    ScoreLabelTree tree = ScoreLabelTree.readFrom(in, format);
     TreeMap<Long, Bucket> buckets = new TreeMap<>();
     for (int i = in.readInt(); i > 0; i--) {
       buckets.put(in.readLong(), new Bucket(FloatList.readFrom(in), FloatList.readFrom(in)));

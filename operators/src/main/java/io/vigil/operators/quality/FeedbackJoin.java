@@ -5,6 +5,7 @@ import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.FeedbackIssueReason;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.Score;
+import io.vigil.schemas.wire.SchemaHistory;
 import io.vigil.schemas.wire.WireCodec;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -77,7 +78,9 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
      * The first score while it waits for its label, Avro-encoded; null once matched or its wait
      * is over. Bytes, not the record: every checkpoint copies all waiting scores, and copying
      * bytes is far cheaper than re-serializing records (measured: the join's state snapshot was
-     * the job's top cost). Decoded once, when its label comes.
+     * the job's top cost). Decoded once, when its label comes. The bytes carry their writer
+     * schema's fingerprint, and the codec knows Score's earlier schemas ({@link SchemaHistory}):
+     * scores written before a compatible change of Score still decode after a restore.
      */
     public byte[] score;
     /** Event time of the first score, kept after it stopped waiting; NONE if no score came. */
@@ -92,7 +95,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
 
   @Override
   public void open(OpenContext openContext) {
-    codec = new WireCodec<>(Score.getClassSchema());
+    codec = new WireCodec<>(Score.getClassSchema(), SchemaHistory.of("Score"));
     state = getRuntimeContext().getState(
         new ValueStateDescriptor<>("feedback-join", TypeInformation.of(JoinState.class)));
     MetricGroup metrics = getRuntimeContext().getMetricGroup();

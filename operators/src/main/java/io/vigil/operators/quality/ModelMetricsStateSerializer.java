@@ -9,9 +9,11 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer for {@link ModelMetricsState}: its compact sorted form (a few bytes per distinct
- * score and 4 per windowed pair), rebuilt in O(n) on read. {@link #copy} is a deep copy, which is
- * what lets the heap state backend snapshot asynchronously while the operator mutates the state.
+ * Flink serializer for {@link ModelMetricsState}: its compact sorted form (a few bytes per entry
+ * and 4 per windowed pair), rebuilt in O(n) on read. {@link #copy} is a deep copy, which is what
+ * lets the heap state backend snapshot asynchronously while the operator mutates the state; the
+ * budget bounds what it copies. Each value carries its format version ({@link
+ * ModelMetricsState#FORMAT}), so values of every earlier format restore, on either backend.
  */
 public final class ModelMetricsStateSerializer extends TypeSerializerSingleton<ModelMetricsState> {
 
@@ -69,7 +71,7 @@ public final class ModelMetricsStateSerializer extends TypeSerializerSingleton<M
     return new Snapshot();
   }
 
-  /** Format version 1; a later format bumps the version and reads the old one. */
+  /** The serializer itself has not changed: formats are versioned per value (see the class doc). */
   public static final class Snapshot extends SimpleTypeSerializerSnapshot<ModelMetricsState> {
     public Snapshot() {
       super(() -> INSTANCE);

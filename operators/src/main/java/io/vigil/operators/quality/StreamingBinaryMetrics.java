@@ -2,7 +2,7 @@ package io.vigil.operators.quality;
 
 import io.vigil.operators.metrics.BinaryMetrics;
 import io.vigil.operators.metrics.ModelMetricsState;
-import io.vigil.operators.metrics.ScoreLabelTree;
+import io.vigil.operators.metrics.ScoreEntries;
 import io.vigil.schemas.CurvePoint;
 import io.vigil.schemas.MetricScope;
 import io.vigil.schemas.MetricSnapshot;
@@ -42,13 +42,22 @@ import org.apache.flink.util.Collector;
  *
  * <p>Cost: arriving scores are appended to list state (O(1)); at each snapshot they are applied to
  * the metric state in O(log n) each and the window's expired pairs removed in O(log n) each, then
- * average precision and the curve take one O(distinct scores) walk. Batching per snapshot keeps a
- * RocksDB backend at one read and one write of the metric state per snapshot, not per record.
- * Memory per model: see {@link ModelMetricsState}.
+ * the metrics take one walk over the entries: at most {@code maxDistinct} for the cumulative scope
+ * (see {@link io.vigil.operators.metrics.BoundedScoreLabels}), so a snapshot costs O(budget)
+ * whatever the history. Batching per snapshot keeps a RocksDB backend at one read and one write of
+ * the metric state per snapshot, not per record.
+ *
+ * <p>Checkpoints: the state is one value per model, bounded by the budget (under 1 MiB serialized
+ * at the default), so a checkpoint copies (heap backend) or writes (RocksDB, once per snapshot
+ * interval) a bounded value. A map of buckets would avoid rewriting unchanged buckets, but every
+ * snapshot reads all of them anyway and each merge rewrites most, so it would cost more reads for
+ * little saved writing. Memory per model: see {@link ModelMetricsState}.
  *
  * <p>Gauges per model, in groups {@code model=<name>} and {@code scope=cumulative|window}: {@code
- * tp fp tn fn positives negatives precision recall specificity f1 accuracy roc_auc pr_auc}, the
- * values of the latest snapshot this subtask emitted for the model (registered with its first).
+ * tp fp tn fn positives negatives precision recall specificity f1 accuracy roc_auc pr_auc
+ * roc_auc_lower roc_auc_upper pr_auc_lower pr_auc_upper distinct_scores}, the values of the
+ * latest snapshot this subtask emitted for the model, and {@code state_bytes}, the estimated heap
+ * of that scope's entries (registered with the model's first snapshot).
  */
 public class StreamingBinaryMetrics extends KeyedProcessFunction<String, LabelledModelScore, MetricSnapshot> {
 
@@ -61,16 +70,24 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
 
   private final long size;
   private final long slide;
+  private final int maxDistinct;
 
   private transient ValueState<ModelMetricsState> metrics;
   private transient ListState<LabelledModelScore> pending;
-  private transient Map<String, EnumMap<MetricScope, MetricSnapshot>> latest;
+  private transient Map<String, EnumMap<MetricScope, Latest>> latest;
 
-  /** A window of {@code windowSize} sliding (and reported) every {@code slide}; size must be a multiple. */
-  public StreamingBinaryMetrics(Duration windowSize, Duration slide) {
+  /** What the gauges of one model and scope read. */
+  private record Latest(MetricSnapshot snapshot, long stateBytes) {}
+
+  /**
+   * A window of {@code windowSize} sliding (and reported) every {@code slide}; size must be a
+   * multiple. The cumulative scope keeps at most {@code maxDistinct} entries.
+   */
+  public StreamingBinaryMetrics(Duration windowSize, Duration slide, int maxDistinct) {
     this.size = windowSize.toMillis();
     this.slide = slide.toMillis();
-    new ModelMetricsState(size, this.slide); // fails fast on a bad window shape, at job build time
+    this.maxDistinct = maxDistinct;
+    new ModelMetricsState(size, this.slide, maxDistinct); // fails fast on a bad configuration, at job build time
   }
 
   @Override
@@ -95,9 +112,9 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
     long end = timestamp + 1;
     ModelMetricsState state = metrics.value();
     if (state == null) {
-      state = new ModelMetricsState(size, slide);
+      state = new ModelMetricsState(size, slide, maxDistinct);
     } else {
-      state.reshapeWindow(size, slide);
+      state.reconfigure(size, slide, maxDistinct);
     }
     state.window().advanceTo(end);
     List<LabelledModelScore> notYet = new ArrayList<>();
@@ -112,12 +129,14 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
     metrics.update(state);
 
     String model = ctx.getCurrentKey();
-    EnumMap<MetricScope, MetricSnapshot> snapshots = new EnumMap<>(MetricScope.class);
-    snapshots.put(MetricScope.CUMULATIVE,
-        snapshot(model, MetricScope.CUMULATIVE, null, end, state.cumulative(), state));
-    snapshots.put(MetricScope.WINDOW,
-        snapshot(model, MetricScope.WINDOW, state.window().start(), end, state.window().tree(), state));
-    snapshots.values().forEach(out::collect);
+    EnumMap<MetricScope, Latest> snapshots = new EnumMap<>(MetricScope.class);
+    snapshots.put(MetricScope.CUMULATIVE, new Latest(
+        snapshot(model, MetricScope.CUMULATIVE, null, end, state.cumulative(), state),
+        state.cumulative().heapBytes()));
+    snapshots.put(MetricScope.WINDOW, new Latest(
+        snapshot(model, MetricScope.WINDOW, state.window().start(), end, state.window().tree(), state),
+        state.window().tree().heapBytes()));
+    snapshots.values().forEach(l -> out.collect(l.snapshot()));
     publish(model, snapshots);
 
     if (!state.window().tree().isEmpty()) {
@@ -131,7 +150,7 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
   }
 
   private static MetricSnapshot snapshot(String model, MetricScope scope, Long start, long end,
-      ScoreLabelTree tree, ModelMetricsState state) {
+      ScoreEntries tree, ModelMetricsState state) {
     BinaryMetrics m = BinaryMetrics.of(tree, state.threshold(), MAX_CURVE_POINTS);
     List<CurvePoint> curve = new ArrayList<>(m.curve().size());
     m.curve().forEach(p -> curve.add(new CurvePoint(p.threshold(), p.fpr(), p.tpr(), p.precision())));
@@ -163,11 +182,17 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
         .setDistinctScores(m.distinctScores())
         .setLateScores(state.lateScores())
         .setCurve(curve)
+        .setExact(m.exact())
+        .setThresholdExact(m.thresholdExact())
+        .setRocAucLower(m.rocAucLower())
+        .setRocAucUpper(m.rocAucUpper())
+        .setPrAucLower(m.averagePrecisionLower())
+        .setPrAucUpper(m.averagePrecisionUpper())
         .build();
   }
 
   /** Keeps the snapshots for the gauges, registering a model's gauges the first time it is seen. */
-  private void publish(String model, EnumMap<MetricScope, MetricSnapshot> snapshots) {
+  private void publish(String model, EnumMap<MetricScope, Latest> snapshots) {
     if (latest.put(model, snapshots) != null) {
       return;
     }
@@ -175,7 +200,8 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
     for (MetricScope scope : MetricScope.values()) {
       MetricGroup scoped = group.addGroup("scope", scope.name().toLowerCase(Locale.ROOT));
       GAUGES.forEach((name, value) ->
-          scoped.gauge(name, (Gauge<Double>) () -> value.apply(latest.get(model).get(scope)).doubleValue()));
+          scoped.gauge(name, (Gauge<Double>) () -> value.apply(latest.get(model).get(scope).snapshot()).doubleValue()));
+      scoped.gauge("state_bytes", (Gauge<Long>) () -> latest.get(model).get(scope).stateBytes());
     }
   }
 
@@ -194,6 +220,11 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
     g.put("accuracy", MetricSnapshot::getAccuracy);
     g.put("roc_auc", MetricSnapshot::getRocAuc);
     g.put("pr_auc", MetricSnapshot::getPrAuc);
+    g.put("roc_auc_lower", MetricSnapshot::getRocAucLower);
+    g.put("roc_auc_upper", MetricSnapshot::getRocAucUpper);
+    g.put("pr_auc_lower", MetricSnapshot::getPrAucLower);
+    g.put("pr_auc_upper", MetricSnapshot::getPrAucUpper);
+    g.put("distinct_scores", MetricSnapshot::getDistinctScores);
     return g;
   }
 }

@@ -372,7 +372,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       for (int m = 0; m < windowModels.size(); m++) {
         scores.add(modelScore(windowModels.get(m).spec(), r.windowScores[m][i]));
       }
-      output.collect(record.replace(new Score(event.getEventId(), event.getEntityId(), event.getEventTime(), scores)));
+      output.collect(record.replace(new Score(event.getEventId(), event.getEntityId(), event.getEventTime(), scores, null)));
       committed++;
     }
     scored.inc(committed);

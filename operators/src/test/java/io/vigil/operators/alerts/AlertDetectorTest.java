@@ -27,7 +27,7 @@ class AlertDetectorTest {
 
   /** A score with the given models' scores at event time {@code second} s. */
   private static Score score(String entity, int second, ModelScore... scores) {
-    return new Score(entity + "#" + second, entity, Instant.ofEpochSecond(second), List.of(scores));
+    return new Score(entity + "#" + second, entity, Instant.ofEpochSecond(second), List.of(scores), null);
   }
 
   private static ModelScore m(String model, Float score) {

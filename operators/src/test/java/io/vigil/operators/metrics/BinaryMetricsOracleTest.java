@@ -27,6 +27,27 @@ class BinaryMetricsOracleTest {
     BinaryMetrics m = BinaryMetrics.of(tree, expected.threshold(), 200);
 
     assertAgrees(columns(m), expected, caseName);
+    assertThat(m.exact()).isTrue();
+    if (!caseName.equals("random_1e5")) {
+      assertOnCurve(m.curve(), caseName);
+    }
+  }
+
+  /** The cumulative scope below its budget is exact: the same values, the same curve. */
+  @ParameterizedTest
+  @ValueSource(strings = {"ties", "all_positive", "all_negative", "no_predicted_positive", "random_1e5", "downsample"})
+  void budgetedScopeBelowItsBudgetAgreesWithScikitLearn(String caseName) {
+    Expected expected = MetricsOracle.single(caseName);
+    BoundedScoreLabels scores = new BoundedScoreLabels(ModelMetricsState.DEFAULT_MAX_DISTINCT * 2);
+    scores.keepEdgeAt(expected.threshold());
+    MetricsOracle.samples(caseName).forEach(s -> scores.add(s.score(), s.label()));
+
+    BinaryMetrics m = BinaryMetrics.of(scores, expected.threshold(), 200);
+
+    assertAgrees(columns(m), expected, caseName);
+    assertThat(m.exact()).isTrue();
+    assertThat(Double.compare(m.rocAucLower(), m.rocAucUpper())).isZero();
+    assertThat(Double.compare(m.averagePrecisionLower(), m.averagePrecisionUpper())).isZero();
     if (!caseName.equals("random_1e5")) {
       assertOnCurve(m.curve(), caseName);
     }
@@ -82,7 +103,7 @@ class BinaryMetricsOracleTest {
 
   private static float maxScore(ScoreLabelTree tree) {
     float[] max = {Float.NEGATIVE_INFINITY};
-    tree.forEachDescending((s, p, n) -> max[0] = Math.max(max[0], s));
+    tree.forEachDescending((s, high, p, n) -> max[0] = Math.max(max[0], s));
     return max[0];
   }
 }

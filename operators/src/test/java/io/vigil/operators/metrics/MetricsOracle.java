@@ -72,6 +72,7 @@ public final class MetricsOracle {
     return switch (caseName) {
       case "random_1e5" -> draw(1, 100_000, (i, u, label, rng) ->
           new Sample(i, (float) ((u - (1 << 23)) / (double) (1 << 20)), label));
+      case "smooth_1e6" -> draw(4, 1_000_000, (i, u, label, rng) -> new Sample(i, (float) (u / (double) (1 << 24)), label));
       case "downsample" -> draw(2, 1000, (i, u, label, rng) -> new Sample(i, (float) (u / (double) (1 << 24)), label));
       case "sliding" -> draw(3, 3000, (i, u, label, rng) ->
           new Sample(i * 10 + (rng.next() >>> 40) % 300, (float) ((u >>> 16) / 256.0), label));

@@ -168,7 +168,7 @@ class FeedbackJoinTest {
   }
 
   private void score(String eventId, long time) throws Exception {
-    harness.processElement1(new Score(eventId, "entity-" + eventId, Instant.ofEpochMilli(time), scores()), time);
+    harness.processElement1(new Score(eventId, "entity-" + eventId, Instant.ofEpochMilli(time), scores(), null), time);
   }
 
   private void label(String eventId, boolean label, long time) throws Exception {

@@ -7,7 +7,10 @@ import static io.vigil.operators.metrics.MetricsOracle.assertAgrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vigil.operators.metrics.BinaryMetrics;
 import io.vigil.operators.metrics.MetricsOracle;
+import io.vigil.operators.metrics.ModelMetricsState;
+import io.vigil.operators.metrics.ScoreLabelTree;
 import io.vigil.operators.metrics.MetricsOracle.Expected;
 import io.vigil.operators.metrics.MetricsOracle.Sample;
 import io.vigil.schemas.MetricScope;
@@ -34,6 +37,7 @@ class StreamingBinaryMetricsTest {
   private static final String MODEL = "lstm";
 
   private final RecordingMetrics metrics = new RecordingMetrics();
+  private int maxDistinct = ModelMetricsState.DEFAULT_MAX_DISTINCT;
 
   /** The oracle's sliding case through the operator, once straight and once restored from a checkpoint midway. */
   @ParameterizedTest
@@ -113,9 +117,50 @@ class StreamingBinaryMetricsTest {
     harness.close();
   }
 
+  /**
+   * Past its budget, the cumulative snapshot says it is not exact, carries intervals that hold the
+   * exact values (the exact tree as oracle), keeps the confusion matrix exact, and the gauges show
+   * the bounded size, also after a restore.
+   */
+  @Test
+  void pastTheBudgetSnapshotsCarryIntervalsAndTheGaugesShowTheBoundedSize() throws Exception {
+    maxDistinct = 200;
+    var harness = open(null);
+    ScoreLabelTree exact = new ScoreLabelTree();
+    java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+    for (int i = 0; i < 20_000; i++) {
+      boolean label = random.nextInt(4) == 0;
+      float score = (float) (1 / (1 + Math.exp(-(random.nextGaussian() + (label ? 1 : 0)))));
+      exact.add(score, label);
+      harness.processElement(scored(score, label, i), i);
+      if (i == 10_000) {
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = open(snapshot);
+      }
+    }
+    harness.processWatermark(new Watermark(Long.MAX_VALUE));
+    MetricSnapshot m = last(harness.extractOutputValues(), MetricScope.CUMULATIVE);
+    harness.close();
+
+    BinaryMetrics e = BinaryMetrics.of(exact, 0.5f, 2);
+    assertThat(m.getExact()).isFalse();
+    assertThat(m.getThresholdExact()).isTrue();
+    assertThat(m.getDistinctScores()).isLessThanOrEqualTo(200);
+    assertThat(e.rocAuc()).isBetween(m.getRocAucLower(), m.getRocAucUpper());
+    assertThat(e.averagePrecision()).isBetween(m.getPrAucLower(), m.getPrAucUpper());
+    assertThat(m.getTruePositives()).isEqualTo(e.truePositives());
+    assertThat(m.getFalsePositives()).isEqualTo(e.falsePositives());
+    assertThat(m.getF1()).isEqualTo(e.f1().value());
+    assertThat(gauge("cumulative", "distinct_scores")).isEqualTo((double) m.getDistinctScores());
+    assertThat(gauge("cumulative", "roc_auc_upper")).isEqualTo(m.getRocAucUpper());
+    long bytes = metrics.<Gauge<Long>>get("model=" + MODEL + ".scope=cumulative.state_bytes").getValue();
+    assertThat(bytes).isBetween(1_000L, 200L * 100);
+  }
+
   @Test
   void refusesAWindowThatIsNotAWholeNumberOfSlides() {
-    assertThatThrownBy(() -> new StreamingBinaryMetrics(Duration.ofSeconds(5), Duration.ofSeconds(2)))
+    assertThatThrownBy(() -> new StreamingBinaryMetrics(Duration.ofSeconds(5), Duration.ofSeconds(2), ModelMetricsState.DEFAULT_MAX_DISTINCT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("multiple of the slide");
   }
@@ -123,7 +168,7 @@ class StreamingBinaryMetricsTest {
   private KeyedOneInputStreamOperatorTestHarness<String, LabelledModelScore, MetricSnapshot> open(
       OperatorSubtaskState restored) throws Exception {
     var h = new KeyedOneInputStreamOperatorTestHarness<>(
-        metrics.operator(new StreamingBinaryMetrics(Duration.ofMillis(SLIDING_SIZE), Duration.ofMillis(SLIDING_SLIDE))),
+        metrics.operator(new StreamingBinaryMetrics(Duration.ofMillis(SLIDING_SIZE), Duration.ofMillis(SLIDING_SLIDE), maxDistinct)),
         (LabelledModelScore s) -> s.model, Types.STRING);
     h.setup();
     if (restored == null) {

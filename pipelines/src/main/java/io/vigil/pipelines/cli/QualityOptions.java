@@ -23,12 +23,18 @@ final class QualityOptions {
       description = "After this long without labels, the feedback stream stops holding back event time (default: ${DEFAULT-VALUE}).")
   long feedbackIdleMs;
 
+  @Option(names = "--metrics-max-distinct", defaultValue = "65536",
+      description = "Budget of each model's cumulative metrics in entries (about 90 bytes each at most): exact below it; "
+          + "above, adjacent scores merge into buckets and ROC-AUC / average precision come with proven bounds "
+          + "(default: ${DEFAULT-VALUE}, at least 64).")
+  int metricsMaxDistinct;
+
   QualitySettings settings() {
     if (labelTtlMs <= 0 || metricsSlideMs <= 0 || metricsWindowMs <= 0 || metricsWindowMs % metricsSlideMs != 0) {
       throw new IllegalArgumentException("--label-ttl-ms, --metrics-window-ms and --metrics-slide-ms must be positive, "
           + "and the window a multiple of the slide");
     }
     return new QualitySettings(Duration.ofMillis(labelTtlMs), Duration.ofMillis(metricsWindowMs),
-        Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs));
+        Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs), metricsMaxDistinct);
   }
 }

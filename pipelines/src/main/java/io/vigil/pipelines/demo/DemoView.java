@@ -97,9 +97,19 @@ final class DemoView {
       m.put("pr", pr);
       m.put("confusion", Map.of("tp", s.getTruePositives(), "fp", s.getFalsePositives(),
           "tn", s.getTrueNegatives(), "fn", s.getFalseNegatives()));
+      m.put("exact", s.getExact());
+      Map<String, Object> bounds = new LinkedHashMap<>();
+      bounds.put("roc_auc", interval(s.getRocAucLower(), s.getRocAucUpper()));
+      bounds.put("pr_auc", interval(s.getPrAucLower(), s.getPrAucUpper()));
+      m.put("bounds", bounds);
       models.put(e.getKey(), m);
     }
     return models;
+  }
+
+  /** [lower, upper] of a metric past the budget, or null when unknown (older writer, undefined metric). */
+  private static List<Double> interval(Double lower, Double upper) {
+    return lower == null || upper == null || !Double.isFinite(lower) || !Double.isFinite(upper) ? null : List.of(lower, upper);
   }
 
   synchronized List<Map<String, Object>> dashboardAlerts() {

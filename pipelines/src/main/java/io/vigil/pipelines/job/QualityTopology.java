@@ -52,7 +52,7 @@ public final class QualityTopology {
         .flatMap(new SplitByModel(), TypeInformation.of(LabelledModelScore.class))
         .name("split-by-model").uid("split-by-model")
         .keyBy(s -> s.model, Types.STRING)
-        .process(new StreamingBinaryMetrics(settings.metricsWindow(), settings.metricsSlide()), AvroTypes.of(MetricSnapshot.class))
+        .process(new StreamingBinaryMetrics(settings.metricsWindow(), settings.metricsSlide(), settings.metricsMaxDistinct()), AvroTypes.of(MetricSnapshot.class))
         .name("quality-metrics").uid("quality-metrics");
     return new Outputs(labelled, metrics, labelled.getSideOutput(FeedbackJoin.ISSUES), deadLetters);
   }

@@ -3,6 +3,9 @@ package io.vigil.schemas.wire;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
@@ -18,6 +21,8 @@ import org.apache.avro.specific.SpecificRecord;
  * reader which schema wrote the bytes. Decoding never throws and is bounded: a record longer than
  * {@code maxRecordBytes} is refused unread, and the body is checked by {@link BodyBounds} before
  * Avro allocates anything from its length prefixes, so no input can exhaust the heap or the stack.
+ * Bytes written by an earlier version of the schema ({@link SchemaHistory}) are resolved to the
+ * current one (new fields take their defaults); any other fingerprint is an unknown schema.
  *
  * <p>Not serializable and not thread-safe (Avro's encoders reuse buffers): create one per task.
  */
@@ -28,18 +33,30 @@ public final class WireCodec<T extends SpecificRecord> {
 
   private static final int HEADER_BYTES = 10;
 
+  /** A schema this codec reads: the bytes' layout (for the bounds walk) and its resolving reader. */
+  private record Writer<T>(Schema schema, SpecificDatumReader<T> reader) {}
+
   private final Schema schema;
   private final long fingerprint;
   private final int maxRecordBytes;
   private final BinaryMessageEncoder<T> encoder;
-  private final SpecificDatumReader<T> reader;
+  private final Map<Long, Writer<T>> writers = new HashMap<>();
   private BinaryDecoder decoder;
 
   public WireCodec(Schema schema) {
-    this(schema, DEFAULT_MAX_RECORD_BYTES);
+    this(schema, DEFAULT_MAX_RECORD_BYTES, List.of());
   }
 
   public WireCodec(Schema schema, int maxRecordBytes) {
+    this(schema, maxRecordBytes, List.of());
+  }
+
+  /** Also decodes what the {@code earlierWriters} wrote (see {@link SchemaHistory}), resolved to {@code schema}. */
+  public WireCodec(Schema schema, List<Schema> earlierWriters) {
+    this(schema, DEFAULT_MAX_RECORD_BYTES, earlierWriters);
+  }
+
+  public WireCodec(Schema schema, int maxRecordBytes, List<Schema> earlierWriters) {
     if (maxRecordBytes <= HEADER_BYTES) {
       throw new IllegalArgumentException("maxRecordBytes must exceed the " + HEADER_BYTES + "-byte header: " + maxRecordBytes);
     }
@@ -47,7 +64,11 @@ public final class WireCodec<T extends SpecificRecord> {
     this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
     this.maxRecordBytes = maxRecordBytes;
     this.encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema);
-    this.reader = new SpecificDatumReader<>(schema, schema, SpecificData.get());
+    for (Schema writer : earlierWriters) {
+      writers.put(SchemaNormalization.parsingFingerprint64(writer),
+          new Writer<>(writer, new SpecificDatumReader<>(writer, schema, SpecificData.get())));
+    }
+    writers.put(fingerprint, new Writer<>(schema, new SpecificDatumReader<>(schema, schema, SpecificData.get())));
   }
 
   public byte[] encode(T record) {
@@ -74,17 +95,18 @@ public final class WireCodec<T extends SpecificRecord> {
           + "schema fingerprint, got " + bytes.length + " bytes)");
     }
     long written = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    if (written != fingerprint) {
+    Writer<T> writer = writers.get(written);
+    if (writer == null) {
       return Decoded.failed(Decoded.Failure.UNKNOWN_SCHEMA, String.format(
           "schema fingerprint %016x is not that of %s (%016x)", written, schema.getName(), fingerprint));
     }
-    String problem = BodyBounds.check(schema, bytes, HEADER_BYTES);
+    String problem = BodyBounds.check(writer.schema(), bytes, HEADER_BYTES);
     if (problem != null) {
       return Decoded.failed(Decoded.Failure.MALFORMED, "corrupt Avro body: " + problem);
     }
     try {
       decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES, decoder);
-      return Decoded.ok(reader.read(null, decoder));
+      return Decoded.ok(writer.reader().read(null, decoder));
     } catch (IOException | RuntimeException e) {
       // The structure was checked; what is left (an invalid logical value, say) is still input's fault.
       return Decoded.failed(Decoded.Failure.MALFORMED, "corrupt Avro body: " + e);
