@@ -1,7 +1,9 @@
 package io.vigil.operators.onnx;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Matches an input's feature columns (a CSV's header) to the models' {@code vigil.feature_names}
@@ -22,17 +24,22 @@ public final class FeatureColumns {
   public static List<String> select(List<ModelSpec> specs, List<String> available, List<String> requested, String source) {
     List<String> chosen = requested != null ? requested : specs.stream().map(FeatureColumns::names)
         .filter(n -> n != null).findFirst().orElse(available);
+    // Models that expect the same names are reported together: "models a, b expect [...]".
+    Map<List<String>, List<String>> mismatched = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (ModelSpec spec : specs) {
       List<String> names = names(spec);
-      if (names != null && !names.equals(chosen)) {
-        List<String> missing = names.stream().filter(n -> !available.contains(n)).toList();
-        problems.add("model " + spec.name() + " expects " + FEATURE_NAMES + " " + names
-            + (missing.isEmpty() ? " (in this order)" : ", the input lacks " + missing));
+      if (names != null && (!names.equals(chosen) || !available.containsAll(names))) {
+        mismatched.computeIfAbsent(names, n -> new ArrayList<>()).add(spec.name());
       } else if (names == null && spec.features() != chosen.size()) {
         problems.add("model " + spec.name() + " expects " + spec.features() + " features, " + chosen.size() + " are selected");
       }
     }
+    mismatched.forEach((names, models) -> {
+      List<String> missing = names.stream().filter(n -> !available.contains(n)).toList();
+      problems.add((models.size() == 1 ? "model " : "models ") + String.join(", ", models) + " expect" + (models.size() == 1 ? "s " : " ")
+          + FEATURE_NAMES + " " + names + (missing.isEmpty() ? "" : ", the input lacks " + missing));
+    });
     List<String> absent = chosen.stream().filter(c -> !available.contains(c)).toList();
     if (!absent.isEmpty() && problems.isEmpty()) {
       problems.add("columns " + absent + " are not in the input");
