@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--bad-share", description = "Share of events replaced by bad records (default: 0.002; 0 with --csv).")
   Double badShare;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the generator and of bad records; with --csv, of the never-labelled share (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1; 0 = no web UI (default: ${DEFAULT-VALUE}).")
