@@ -128,6 +128,10 @@ public final class EventProducer implements Runnable {
         }
       }
       releaseDue(Long.MAX_VALUE);
+    } catch (RuntimeException e) {
+      // send() itself throws when Kafka stays unreachable (max.block.ms): report it, do not vanish.
+      failed.incrementAndGet();
+      firstFailure.compareAndSet(null, e);
     } finally {
       producer.flush();
       producer.close();
