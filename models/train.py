@@ -141,7 +141,7 @@ def main():
             for cell in args.cells.split(","):
                 m, h = train_one(recurrent_builder(cell, f), task, CELL_TRIAL, train_ds, val_ds, final_cfg, args.seed)
                 trials[cell] = round(selection_score(m, task, val_ds), 4)
-                log(f"  cell {cell}: validation AP {trials[cell]} ({h})")
+                log(f"  cell {cell}: validation {'AP' if data.has_both_classes(val_ds) else '-loss'} {trials[cell]} ({h})")
             cell = max(trials, key=trials.get)
             build = recurrent_builder(cell, f)
             extra = {"cell": cell, "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
