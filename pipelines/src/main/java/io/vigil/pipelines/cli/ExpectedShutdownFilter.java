@@ -1,6 +1,8 @@
 package io.vigil.pipelines.cli;
 
 import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
 import org.apache.logging.log4j.core.Filter;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.config.Node;
@@ -19,11 +21,10 @@ import org.apache.logging.log4j.core.filter.AbstractFilter;
 @Plugin(name = "ExpectedShutdown", category = Node.CATEGORY, elementType = Filter.ELEMENT_TYPE)
 public final class ExpectedShutdownFilter extends AbstractFilter {
 
-  /** Flink's reasons (CheckpointFailureReason) for the failures a stop-with-savepoint causes. */
-  static final List<String> EXPECTED_ON_STOP = List.of(
-      "Checkpoint was declined (task is closing)",
-      "Checkpoint Coordinator is suspending",
-      "Periodic checkpoint scheduler is shut down");
+  /** The messages of the checkpoint failures a stop-with-savepoint causes. */
+  static final List<String> EXPECTED_ON_STOP = Stream.of(CheckpointFailureReason.CHECKPOINT_DECLINED_TASK_CLOSING,
+      CheckpointFailureReason.CHECKPOINT_COORDINATOR_SUSPEND, CheckpointFailureReason.PERIODIC_SCHEDULER_SHUTDOWN)
+      .map(CheckpointFailureReason::message).toList();
 
   private ExpectedShutdownFilter(Result onMatch, Result onMismatch) {
     super(onMatch, onMismatch);
