@@ -37,8 +37,9 @@ import org.apache.flink.util.FileUtils;
 
 /**
  * The whole system on one machine: an embedded KRaft broker, a producer (the synthetic generator
- * with its late labels, or the user's CSV with labels sent after a delay), the job on a local MiniCluster and a monitor of its committed output. On stop it
- * drains: the producer stops, the job scores everything sent, then stops with a draining
+ * with its late labels, or the user's CSV with labels sent after a delay), the job on a local
+ * MiniCluster and a monitor of its committed output. A CSV run stops once the file is sent. On
+ * stop it drains: the producer stops, the job scores everything sent, then stops with a draining
  * savepoint (event time jumps to the end: pending joins expire, final metric snapshots are
  * emitted and committed), and the monitor reads every topic to its end.
  */
@@ -97,13 +98,7 @@ public final class EmbeddedDemo {
           runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");
 
       EventProducer producer = data == null ? syntheticProducer(kafka.bootstrapServers(), names)
-          : new EventProducer(EventProducer.client(kafka.bootstrapServers()), names.events(), names.feedback(), data.feed(),
-              new FaultInjector(demo.badShare(), demo.seed()), csv.pacing(), csv.eventTime(), csv.labels());
-      if (data != null) {
-        out.printf("Replaying %s: %d rows, %d entities, features %s, %s; paced %s%n", data.path(), data.rows().size(),
-            data.entities(), data.featureNames(), data.labelled() ? "labels after " + csv.labels().delayMillis() + " ms of event time ("
-                + Math.round(csv.labels().unlabelledShare() * 100) + " % never)" : "no labels", csv.pacing());
-      }
+          : csvProducer(kafka.bootstrapServers(), names, data, out);
       OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), names, archive, view);
       DashboardServer dashboard = demo.dashboardPort() > 0
           ? DashboardServer.start(DashboardServer.DEFAULT_HOST, demo.dashboardPort(), new DashboardFeed(producer, monitor, view))
@@ -169,6 +164,15 @@ public final class EmbeddedDemo {
     EventFeed feed = new SyntheticFeed(stream);
     return new EventProducer(EventProducer.client(bootstrap), names.events(), names.feedback(), feed,
         new FaultInjector(demo.badShare(), demo.seed()), Pacing.rate(demo.rate()), EventTime.CSV, null);
+  }
+
+  /** The user's CSV: labels after the configured delay, paced and stamped as asked. */
+  private EventProducer csvProducer(String bootstrap, TopicNames names, ReplayCsv.Data data, PrintStream out) {
+    out.printf("Replaying %s: %d rows, %d entities, features %s, %s; paced %s%n", data.path(), data.rows().size(),
+        data.entities(), data.featureNames(), data.labelled() ? "labels after " + csv.labels().delayMillis() + " ms of event time ("
+            + Math.round(csv.labels().unlabelledShare() * 100) + " % never)" : "no labels", csv.pacing());
+    return new EventProducer(EventProducer.client(bootstrap), names.events(), names.feedback(), data.feed(),
+        new FaultInjector(demo.badShare(), demo.seed()), csv.pacing(), csv.eventTime(), csv.labels());
   }
 
   /** Waits until every event sent is scored or dead-lettered, and committed. */
