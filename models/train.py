@@ -59,12 +59,15 @@ def quick_space(space: dict) -> dict:
 
 
 def evaluate(model, task, val_ds, test_ds, labelled: bool, alert_rate: float):
-    """Threshold on validation (max F1, or the (1 - alert_rate) quantile without labels), then
-    metrics on validation and test at that threshold."""
+    """Threshold on validation (max F1, or the (1 - alert_rate) quantile without labels or when
+    validation holds one class only), then metrics on validation and test at that threshold."""
     val_scores = task.scores(model, val_ds)
     if not labelled:
         return float(np.quantile(val_scores, 1 - alert_rate)), None, None, None
-    thr = report.max_f1_threshold(val_ds.labels(), val_scores)
+    if not data.has_both_classes(val_ds):
+        thr = float(np.quantile(val_scores, 1 - alert_rate))
+    else:
+        thr = report.max_f1_threshold(val_ds.labels(), val_scores)
     val_m = report.metrics(val_ds.labels(), val_scores, thr)
     if test_ds is None:
         return thr, val_m, None, None
@@ -105,8 +108,14 @@ def main():
         log(f"{args.test_data} has no labels: no test metrics.")
         test = None
     f = len(ds.feature_names)
-    tr_idx, va_idx = data.split_entities(len(ds.sequences), 0.2, args.seed)
+    tr_idx, va_idx = data.split_entities(len(ds.sequences), 0.2, args.seed, data.entity_has_positive(ds))
     train_ds, val_ds = ds.subset(tr_idx), ds.subset(va_idx)
+    if ds.labelled and not data.has_both_classes(val_ds):
+        missing = "anomalous (label=1)" if val_ds.labels().sum() == 0 else "normal (label=0)"
+        log(f"note: the validation split ({len(val_ds.sequences)} entities) has no {missing} row "
+            f"({sum(data.entity_has_positive(ds))} of {len(ds.sequences)} entities have label=1 rows): "
+            f"thresholds fall back to the {1 - args.alert_rate:.3f} quantile of validation scores, "
+            f"model choices to validation loss, and validation ROC-AUC / PR-AUC are null.")
     log(f"{len(ds.sequences)} entities ({len(train_ds.sequences)} train / {len(val_ds.sequences)} validation), "
         f"{f} features, {'labelled' if ds.labelled else 'unlabelled'}; test: "
         f"{len(test.sequences) if test else 0} entities")
@@ -132,7 +141,7 @@ def main():
             for cell in args.cells.split(","):
                 m, h = train_one(recurrent_builder(cell, f), task, CELL_TRIAL, train_ds, val_ds, final_cfg, args.seed)
                 trials[cell] = round(selection_score(m, task, val_ds), 4)
-                log(f"  cell {cell}: validation AP {trials[cell]} ({h})")
+                log(f"  cell {cell}: validation {'AP' if data.has_both_classes(val_ds) else '-loss'} {trials[cell]} ({h})")
             cell = max(trials, key=trials.get)
             build = recurrent_builder(cell, f)
             extra = {"cell": cell, "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
@@ -213,6 +222,10 @@ def write_step_fixture(path, net, ds, rng):
     export.write_parity_fixtures(path, "recurrent", step, make)
 
 
+def fmt(v) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
 def results_table(summary) -> str:
     rows = ["| model | threshold | precision | recall | F1 | specificity | ROC-AUC | PR-AUC | TP | FP | TN | FN |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -222,7 +235,7 @@ def results_table(summary) -> str:
         m = s["test"]
         name = f"{family} ({s['cell']})" if "cell" in s else family
         rows.append(f"| {name} | {m['threshold']:.4g} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
-                    f"{m['specificity']:.3f} | {m['roc_auc']:.3f} | {m['pr_auc']:.3f} | {m['tp']} | {m['fp']} | "
+                    f"{m['specificity']:.3f} | {fmt(m['roc_auc'])} | {fmt(m['pr_auc'])} | {m['tp']} | {m['fp']} | "
                     f"{m['tn']} | {m['fn']} |")
     return "\n".join(rows) if len(rows) > 2 else "no test metrics (no labelled --test-data)"
 

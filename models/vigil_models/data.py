@@ -1,13 +1,15 @@
 """CSV loading, entity splits, windows and data augmentation.
 
 The CSV is the one the Java generator writes (or a user's own): `entity_id` and `time` are
-required, `event_id`, `label` and `kind` are optional, every other column is a feature unless
-`features` names them. Rows may interleave entities; each entity's rows are put back in time
+required (time as epoch milliseconds or ISO-8601, e.g. 2014-03-01T17:34:00Z; no zone = UTC),
+`event_id`, `label` and `kind` are optional, every other column is a feature unless `features`
+names them (the same rules as `vigil replay`, which streams such a CSV). Rows may interleave entities; each entity's rows are put back in time
 order, which is the order the streaming operator sees them in.
 """
 import csv
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 
@@ -70,7 +72,7 @@ def load_csv(path: str, features: list[str] | None = None, max_entities: int | N
             try:
                 values = [float(r[c]) for c in feat_cols]
                 label = int(float(r[label_col])) if label_col is not None else 0
-                rows.setdefault(r[ent_col], []).append((float(r[time_col]), values, label))
+                rows.setdefault(r[ent_col], []).append((parse_time(r[time_col]), values, label))
             except (ValueError, IndexError) as e:
                 raise SystemExit(f"{path}:{line_no}: cannot parse row ({e})")
     sequences = []
@@ -82,19 +84,65 @@ def load_csv(path: str, features: list[str] | None = None, max_entities: int | N
     return Dataset(names, sequences, file_sha256(path))
 
 
-def split_entities(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def parse_time(value: str) -> float:
+    """Epoch milliseconds, or ISO-8601 (a time without zone is UTC) converted to them."""
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        t = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"time '{value}' is neither epoch milliseconds nor ISO-8601") from None
+    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).timestamp() * 1000.0
+
+
+def _stratified_order(n: int, seed: int, positive) -> np.ndarray:
+    """A seeded permutation of n entities in which entities with an anomaly (positive[i]) and
+    those without are interleaved evenly, so any contiguous cut or round-robin fold gets its share
+    of both. positive=None: a plain permutation."""
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n)
+    if positive is None:
+        return perm
+    pos = np.asarray(positive, dtype=bool)
+    groups = [perm[pos[perm]], perm[~pos[perm]]]
+    # Each entity's rank within its group, scaled to [0, 1): merging by it spreads both groups.
+    keys = np.concatenate([(np.arange(len(g)) + 0.5) / max(len(g), 1) for g in groups])
+    return np.concatenate(groups)[np.argsort(keys, kind="stable")]
+
+
+def split_entities(n: int, val_fraction: float, seed: int, positive=None) -> tuple[np.ndarray, np.ndarray]:
     """Entity-level split: a key's whole history goes to one side. The generator draws every
-    entity from its own random stream, so entities sharing a time range leak nothing."""
+    entity from its own random stream, so entities sharing a time range leak nothing. With
+    positive (per entity: has an anomaly) the split is stratified: when two or more entities
+    have anomalies, both sides get a proportional share of them (at least one each)."""
     perm = np.random.default_rng(seed).permutation(n)
     n_val = max(1, int(round(n * val_fraction)))
-    return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+    if positive is None:
+        return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+    pos = np.asarray(positive, dtype=bool)
+    p, q = perm[pos[perm]], perm[~pos[perm]]
+    n_pos = min(n_val, int(np.clip(round(n_val * len(p) / n), 1, len(p) - 1))) if len(p) >= 2 else 0
+    val = np.concatenate([p[:n_pos], q[:min(len(q), n_val - n_pos)]])
+    return np.setdiff1d(perm, val), np.sort(val)
 
 
-def kfold(n: int, k: int, seed: int):
-    """Yields (train_idx, held_out_idx) over n entities, k folds."""
-    folds = np.array_split(np.random.default_rng(seed).permutation(n), k)
+def kfold(n: int, k: int, seed: int, positive=None):
+    """Yields (train_idx, held_out_idx) over n entities, k folds (stratified by positive, if given)."""
+    order = _stratified_order(n, seed, positive)
+    folds = [order[i::k] for i in range(k)]
     for i in range(k):
         yield np.sort(np.concatenate([folds[j] for j in range(k) if j != i])), np.sort(folds[i])
+
+
+def has_both_classes(ds: "Dataset") -> bool:
+    return ds.labelled and 0 < int(ds.labels().sum()) < len(ds.labels())
+
+
+def entity_has_positive(ds: "Dataset"):
+    """Per entity: has at least one anomalous row (None without labels)."""
+    return [bool(s.y.any()) for s in ds.sequences] if ds.labelled else None
 
 
 def windows(x: np.ndarray, t: int) -> np.ndarray:

@@ -17,6 +17,7 @@ def max_f1_threshold(y: np.ndarray, s: np.ndarray) -> float:
 
 def metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict:
     pred = s >= threshold
+    both = 0 < int(np.sum(y == 1)) < len(y)
     tp, fp = int(np.sum(pred & (y == 1))), int(np.sum(pred & (y == 0)))
     fn, tn = int(np.sum(~pred & (y == 1))), int(np.sum(~pred & (y == 0)))
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -26,8 +27,9 @@ def metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict:
         "recall": round(recall, 4),
         "f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
         "specificity": round(tn / (tn + fp), 4) if tn + fp else 0.0,
-        "roc_auc": round(float(roc_auc_score(y, s)), 4),
-        "pr_auc": round(float(average_precision_score(y, s)), 4),
+        # Undefined with one class only (no anomaly in the data): null, not an exception.
+        "roc_auc": round(float(roc_auc_score(y, s)), 4) if both else None,
+        "pr_auc": round(float(average_precision_score(y, s)), 4) if both else None,
         "tp": tp, "fp": fp, "tn": tn, "fn": fn,
         "threshold": float(threshold),
     }
@@ -36,6 +38,9 @@ def metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict:
 def plot_curves(curves: dict[str, tuple[np.ndarray, np.ndarray]], out_prefix: str) -> list[str]:
     """curves: model name -> (labels, scores) on the test set. Writes <prefix>roc.png and
     <prefix>pr.png with one line per model."""
+    curves = {k: (y, s) for k, (y, s) in curves.items() if 0 < int(np.sum(y == 1)) < len(y)}
+    if not curves:
+        return []
     fig, ax = plt.subplots(figsize=(5, 5))
     for name, (y, s) in curves.items():
         fpr, tpr, _ = roc_curve(y, s)

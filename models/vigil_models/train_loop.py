@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from sklearn.metrics import average_precision_score
 
-from .data import Augment, Dataset, dataset_windows, kfold
+from .data import Augment, Dataset, dataset_windows, entity_has_positive, has_both_classes, kfold
 
 
 @dataclass
@@ -211,8 +211,9 @@ def train_one(build, task, hp: dict, train_ds: Dataset, val_ds: Dataset, cfg: Fi
 
 def selection_score(model, task, ds: Dataset) -> float:
     """What model selection maximises: average precision (PR-AUC) on held-out labelled data;
-    without labels (autoencoder on a user's CSV) the negated reconstruction loss."""
-    if ds.labelled:
+    without labels (autoencoder on a user's CSV), or when the held-out part has one class only
+    (AP is undefined there), the negated validation loss."""
+    if has_both_classes(ds):
         return float(average_precision_score(ds.labels(), task.scores(model, ds)))
     return -task.val_loss(model, task.prepare(ds))
 
@@ -230,7 +231,7 @@ def cross_validate(build, task, space: dict, ds: Dataset, k: int, cfg: FitConfig
     for c, hp in enumerate(grid(space)):
         t0 = time.time()
         fold_scores = []
-        for f, (tr, ho) in enumerate(kfold(len(ds.sequences), k, seed)):
+        for f, (tr, ho) in enumerate(kfold(len(ds.sequences), k, seed, entity_has_positive(ds))):
             model, _ = train_one(build, task, hp, ds.subset(tr), ds.subset(ho), cfg, seed + 100 * c + f)
             fold_scores.append(selection_score(model, task, ds.subset(ho)))
         results.append({"hparams": hp, "cv_mean": round(float(np.mean(fold_scores)), 4),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.pipelines.cli.Vigil;
+import io.vigil.pipelines.job.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -109,7 +110,7 @@ class DeployFilesTest {
       }
     }
     assertThat(asMap(compose.get("services")).keySet())
-        .contains("kafka", "kafka-init", "jobmanager", "taskmanager", "prometheus", "grafana");
+        .contains("kafka", "kafka-init", "jobmanager", "taskmanager", "producer", "prometheus", "grafana");
 
     // The Dockerfiles copy the jar the pipelines module builds, to where the job specs look for it.
     String version = rootPomVersion();
@@ -216,6 +217,24 @@ class DeployFilesTest {
     assertThat(known).as(where + ": options of vigil run").containsAll(options);
     assertThat(options).as(where + ": required options").containsAll(required);
     // And picocli accepts the whole line (types, arities) without running anything.
+    new CommandLine(new Vigil()).parseArgs(args.toArray(String[]::new));
+  }
+
+  @Test
+  void composeCreatesEveryTopicAndItsProducerRunsVigilReplay() throws IOException {
+    String init = String.join("\n", stringList(service("kafka-init").get("command")));
+    Matcher loop = Pattern.compile("for topic in ([^;]+);").matcher(init);
+    assertThat(loop.find()).as("kafka-init creates topics in a loop").isTrue();
+    assertThat(List.of(loop.group(1).trim().split("\\s+"))).containsExactlyInAnyOrderElementsOf(TopicNames.defaults().all());
+
+    Map<String, Object> producer = service("producer");
+    List<String> entrypoint = stringList(producer.get("entrypoint"));
+    assertThat(entrypoint.get(entrypoint.size() - 1)).isEqualTo(Vigil.class.getName());
+    assertThat(String.join(" ", entrypoint)).contains(JAR_IN_IMAGE).contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.schemas");
+    List<String> args = stringList(producer.get("command"));
+    assertThat(args.get(0)).isEqualTo("replay");
+    assertThat(args.get(args.indexOf("--bootstrap-servers") + 1)).isEqualTo("kafka:9092");
+    // picocli accepts the whole line (types, arities) without running anything.
     new CommandLine(new Vigil()).parseArgs(args.toArray(String[]::new));
   }
 

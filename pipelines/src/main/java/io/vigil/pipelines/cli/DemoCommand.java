@@ -3,6 +3,8 @@ package io.vigil.pipelines.cli;
 import io.vigil.pipelines.demo.EmbeddedDemo;
 import io.vigil.pipelines.demo.EmbeddedDemo.DemoSettings;
 import io.vigil.pipelines.job.StateBackend;
+import io.vigil.pipelines.replay.EventTime;
+import io.vigil.pipelines.replay.ReplaySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,8 +17,10 @@ import picocli.CommandLine.Option;
     description = {
         "The whole system on this machine, live.",
         "Start a single-node Kafka broker on 127.0.0.1, the synthetic event generator (with delayed labels",
-        "and a share of bad records) and the scoring job on a local Flink MiniCluster with its web UI,",
-        "and print a live status line. On stop it drains, then prints one line SUMMARY key=value ...",
+        "and a share of bad records) -- or, with --csv FILE --model F ..., your own data and models -- and the",
+        "scoring job on a local Flink MiniCluster with its web UI, and print a live status line. With --csv",
+        "the CSV's feature columns must match the models' vigil.feature_names, and the demo stops when the",
+        "CSV is sent. On stop it drains, then prints one line SUMMARY key=value ...",
         "(events, scored, dead_letters, keys, alerts, labels, labelled, events_per_s, p50_ms, p99_ms,",
         "<model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent was accounted for."})
 final class DemoCommand implements Callable<Integer> {
@@ -30,10 +34,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "5000", description = "Events per second to produce; 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--bad-share", defaultValue = "0.002", description = "Share of events replaced by bad records (default: ${DEFAULT-VALUE}).")
-  double badShare;
+  @Option(names = "--bad-share", description = "Share of events replaced by bad records (default: 0.002; 0 with --csv).")
+  Double badShare;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the generator and of bad records; with --csv, of the never-labelled share (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port on 127.0.0.1; 0 = no web UI (default: ${DEFAULT-VALUE}).")
@@ -56,6 +60,9 @@ final class DemoCommand implements Callable<Integer> {
   Path out;
 
   @Mixin
+  ReplayOptions replay;
+
+  @Mixin
   ScoringOptions scoring;
 
   @Mixin
@@ -66,12 +73,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (seconds < 0 || entities < 1 || badShare < 0 || badShare > 1) {
+    double bad = badShare != null ? badShare : replay.csv != null ? 0 : 0.002;
+    if (seconds < 0 || entities < 1 || bad < 0 || bad > 1) {
       throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
     }
-    DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs, out, dashboardPort);
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, bad, seed, statusEveryMs, out, dashboardPort);
+    ReplaySettings csv = replay.csv == null ? null : replay.settings(rate, seed, EventTime.SEND);
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.
-    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir).run(System.out);
+    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(),
+        runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir, csv).run(System.out);
   }
 }

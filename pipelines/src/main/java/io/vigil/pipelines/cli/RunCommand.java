@@ -6,15 +6,9 @@ import io.vigil.pipelines.job.KafkaSettings;
 import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.job.TopicCheck;
 import io.vigil.pipelines.job.TopicNames;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
@@ -31,14 +25,8 @@ import picocli.CommandLine.Option;
         "file, so secrets stay off the command line) or --kafka-property; they are never logged."})
 final class RunCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, host:port[,host:port].")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties file passed to every client.")
-  Path kafkaConfig;
-
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "One Kafka client property (repeatable; overrides --kafka-config).")
-  Map<String, String> kafkaProperties = new HashMap<>();
+  @Mixin
+  KafkaClientOptions kafkaClient;
 
   @Option(names = "--events-topic", defaultValue = "events", description = "Events to score (default: ${DEFAULT-VALUE}).")
   String eventsTopic;
@@ -101,15 +89,13 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> client = new HashMap<>(readConfig());
-    client.putAll(kafkaProperties);
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
         labelledTopic, metricsTopic, feedbackIssuesTopic);
     if (noLabels) {
       topics = topics.withoutLabels();
     }
-    KafkaSettings kafka = new KafkaSettings(bootstrapServers, topics, groupId == null ? jobName : groupId, jobName, client,
-        startFrom());
+    KafkaSettings kafka = new KafkaSettings(kafkaClient.bootstrapServers, topics, groupId == null ? jobName : groupId, jobName,
+        kafkaClient.clientProperties(), startFrom());
     TopicCheck.ensure(kafka, createTopics
         ? Optional.of(new TopicCheck.Creation(Optional.ofNullable(topicPartitions), Optional.ofNullable(topicReplication)))
         : Optional.empty());
@@ -126,21 +112,5 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--start-from " + startFrom + " is not known: use committed, earliest or latest");
     }
-  }
-
-  private Map<String, String> readConfig() {
-    if (kafkaConfig == null) {
-      return Map.of();
-    }
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(kafkaConfig)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--kafka-config " + kafkaConfig.toAbsolutePath() + " cannot be read (" + e.getMessage()
-          + "). Fix: point it at a readable Java properties file of Kafka client settings.");
-    }
-    Map<String, String> out = new HashMap<>();
-    p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.pipelines.replay.EventProducer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
@@ -15,14 +16,14 @@ final class DashboardFeed implements Supplier<String> {
   private static final long REFRESH_MS = 1000;
 
   private final ObjectMapper json = new ObjectMapper();
-  private final DemoProducer producer;
+  private final EventProducer producer;
   private final OutputMonitor monitor;
   private final DemoView view;
   private long builtAt;
   private long processedAtBuild;
   private String latest = "{}";
 
-  DashboardFeed(DemoProducer producer, OutputMonitor monitor, DemoView view) {
+  DashboardFeed(EventProducer producer, OutputMonitor monitor, DemoView view) {
     this.producer = producer;
     this.monitor = monitor;
     this.view = view;

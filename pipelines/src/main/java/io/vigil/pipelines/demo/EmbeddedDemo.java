@@ -1,7 +1,9 @@
 package io.vigil.pipelines.demo;
 
 import io.vigil.dashboard.DashboardServer;
+import io.vigil.operators.onnx.FeatureColumns;
 import io.vigil.operators.onnx.ModelCatalog;
+import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
@@ -10,11 +12,20 @@ import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
 import io.vigil.pipelines.job.TopicNames;
 import io.vigil.pipelines.kafka.EmbeddedKafka;
+import io.vigil.pipelines.replay.EventFeed;
+import io.vigil.pipelines.replay.EventProducer;
+import io.vigil.pipelines.replay.EventTime;
+import io.vigil.pipelines.replay.FaultInjector;
+import io.vigil.pipelines.replay.Pacing;
+import io.vigil.pipelines.replay.ReplayCsv;
+import io.vigil.pipelines.replay.ReplaySettings;
+import io.vigil.pipelines.replay.SyntheticFeed;
 import io.vigil.pipelines.synthetic.SyntheticStream;
 import io.vigil.schemas.MetricSnapshot;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -25,9 +36,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
 
 /**
- * The whole system on one machine: an embedded KRaft broker, the synthetic producer (events and
- * late labels), the job on a local MiniCluster and a monitor of its committed output. On stop it
- * drains: the producer stops, the job scores everything sent, then stops with a draining
+ * The whole system on one machine: an embedded KRaft broker, a producer (the synthetic generator
+ * with its late labels, or the user's CSV with labels sent after a delay), the job on a local
+ * MiniCluster and a monitor of its committed output. A CSV run stops once the file is sent. On
+ * stop it drains: the producer stops, the job scores everything sent, then stops with a draining
  * savepoint (event time jumps to the end: pending joins expire, final metric snapshots are
  * emitted and committed), and the monitor reads every topic to its end.
  */
@@ -44,10 +56,18 @@ public final class EmbeddedDemo {
   private final QualitySettings quality;
   private final RuntimeSettings runtime;
   private final Path workDir;
+  private final ReplaySettings csv;
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
   public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, QualitySettings quality, RuntimeSettings runtime, Path workDir) {
+    this(demo, scoring, quality, runtime, workDir, null);
+  }
+
+  /** @param csv the user's data to stream instead of the generator's; null = the generator */
+  public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, QualitySettings quality, RuntimeSettings runtime, Path workDir,
+      ReplaySettings csv) {
+    this.csv = csv;
     this.demo = demo;
     this.scoring = scoring;
     this.quality = quality;
@@ -58,7 +78,10 @@ public final class EmbeddedDemo {
   /** Runs the demo; returns the process exit code. */
   public int run(PrintStream out) throws Exception {
     // Local: the task managers run here, so the device can be checked before anything starts.
-    ModelCatalog.check(scoring.models(), scoring.execution());
+    List<ModelSpec> specs = ModelCatalog.check(scoring.models(), scoring.execution());
+    // A CSV is read (and matched to the models' feature names) before anything starts, too.
+    ReplayCsv.Data data = csv == null ? null : ReplayCsv.read(csv.csv(),
+        FeatureColumns.select(specs, ReplayCsv.featureColumns(csv.csv()), csv.features(), csv.csv().toString()));
     Thread hook = new Thread(() -> {
       interrupted.countDown();
       awaitQuietly(finished, 3 * DRAIN_TIMEOUT_MS);
@@ -74,16 +97,8 @@ public final class EmbeddedDemo {
       out.printf("Kafka broker: %s   Flink job: %s%s%n", kafka.bootstrapServers(), job.getJobID(),
           runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");
 
-      // Event time follows the wall clock at the target rate (every entity steps once per
-      // entities/rate seconds), so label delays are real seconds and latency is measurable.
-      // As fast as possible, event time outruns the wall clock: it starts half the accepted
-      // event age back, so hours pass before it leaves the accepted range (then: dead letters).
-      long step = demo.rate() > 0 ? Math.max(1, Math.round(demo.entities() * 1000 / demo.rate())) : 1000;
-      long clockStart = System.currentTimeMillis() - (demo.rate() > 0 ? 0 : scoring.ingest().maxEventAge().toMillis() / 2);
-      SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
-          .withEntities(demo.entities()).withSeed(demo.seed()).withClock(clockStart, step));
-      DemoProducer producer = new DemoProducer(kafka.bootstrapServers(), names.events(), names.feedback(),
-          stream, new FaultInjector(demo.badShare(), demo.seed()), demo.rate());
+      EventProducer producer = data == null ? syntheticProducer(kafka.bootstrapServers(), names)
+          : csvProducer(kafka.bootstrapServers(), names, data, out);
       OutputMonitor monitor = new OutputMonitor(kafka.bootstrapServers(), names, archive, view);
       DashboardServer dashboard = demo.dashboardPort() > 0
           ? DashboardServer.start(DashboardServer.DEFAULT_HOST, demo.dashboardPort(), new DashboardFeed(producer, monitor, view))
@@ -102,7 +117,7 @@ public final class EmbeddedDemo {
 
       StatusLine status = new StatusLine(out, producer, monitor, view, start);
       long end = demo.seconds() > 0 ? start + TimeUnit.SECONDS.toNanos(demo.seconds()) : Long.MAX_VALUE;
-      while (System.nanoTime() < end && !interrupted.await(Math.min(demo.statusEveryMs(),
+      while (System.nanoTime() < end && !producer.exhausted() && !interrupted.await(Math.min(demo.statusEveryMs(),
           Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))), TimeUnit.MILLISECONDS)) {
         status.print("");
       }
@@ -138,8 +153,35 @@ public final class EmbeddedDemo {
     }
   }
 
+  /**
+   * The generator's producer. Event time follows the wall clock at the target rate (every entity
+   * steps once per entities/rate seconds), so label delays are real seconds and latency is measurable.
+   */
+  private EventProducer syntheticProducer(String bootstrap, TopicNames names) {
+    // Event time follows the wall clock at the target rate (every entity steps once per
+    // entities/rate seconds), so label delays are real seconds and latency is measurable.
+    // As fast as possible, event time outruns the wall clock: it starts half the accepted
+    // event age back, so hours pass before it leaves the accepted range (then: dead letters).
+    long step = demo.rate() > 0 ? Math.max(1, Math.round(demo.entities() * 1000 / demo.rate())) : 1000;
+    long clockStart = System.currentTimeMillis() - (demo.rate() > 0 ? 0 : scoring.ingest().maxEventAge().toMillis() / 2);
+    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
+        .withEntities(demo.entities()).withSeed(demo.seed()).withClock(clockStart, step));
+    EventFeed feed = new SyntheticFeed(stream);
+    return new EventProducer(EventProducer.client(bootstrap), names.events(), names.feedback(), feed,
+        new FaultInjector(demo.badShare(), demo.seed()), Pacing.rate(demo.rate()), EventTime.CSV, null);
+  }
+
+  /** The user's CSV: labels after the configured delay, paced and stamped as asked. */
+  private EventProducer csvProducer(String bootstrap, TopicNames names, ReplayCsv.Data data, PrintStream out) {
+    out.printf("Replaying %s: %d rows, %d entities, features %s, %s; paced %s%n", data.path(), data.rows().size(),
+        data.entities(), data.featureNames(), data.labelled() ? "labels after " + csv.labels().delayMillis() + " ms of event time ("
+            + Math.round(csv.labels().unlabelledShare() * 100) + " % never)" : "no labels", csv.pacing());
+    return new EventProducer(EventProducer.client(bootstrap), names.events(), names.feedback(), data.feed(),
+        new FaultInjector(demo.badShare(), demo.seed()), csv.pacing(), csv.eventTime(), csv.labels());
+  }
+
   /** Waits until every event sent is scored or dead-lettered, and committed. */
-  private boolean drain(DemoProducer producer, OutputMonitor monitor, StatusLine status) throws InterruptedException {
+  private boolean drain(EventProducer producer, OutputMonitor monitor, StatusLine status) throws InterruptedException {
     long deadline = System.currentTimeMillis() + DRAIN_TIMEOUT_MS;
     long lastPrint = 0;
     while (monitor.scored.get() + monitor.dead.get() < producer.sent.get()) {

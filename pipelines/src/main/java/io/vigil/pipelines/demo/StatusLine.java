@@ -1,5 +1,6 @@
 package io.vigil.pipelines.demo;
 
+import io.vigil.pipelines.replay.EventProducer;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -7,14 +8,14 @@ import java.util.Locale;
 final class StatusLine {
 
   private final PrintStream out;
-  private final DemoProducer producer;
+  private final EventProducer producer;
   private final OutputMonitor monitor;
   private final DemoView view;
   private final long start;
   private long lastTime;
   private long lastProcessed;
 
-  StatusLine(PrintStream out, DemoProducer producer, OutputMonitor monitor, DemoView view, long start) {
+  StatusLine(PrintStream out, EventProducer producer, OutputMonitor monitor, DemoView view, long start) {
     this.out = out;
     this.producer = producer;
     this.monitor = monitor;

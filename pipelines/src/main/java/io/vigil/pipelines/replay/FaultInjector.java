@@ -1,4 +1,4 @@
-package io.vigil.pipelines.demo;
+package io.vigil.pipelines.replay;
 
 import io.vigil.schemas.Feedback;
 import io.vigil.schemas.SequenceEvent;
@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * shows them landing in dead letters: garbage bytes, a wrong feature count, a NaN feature, a
  * record of another schema, an empty entity id and an event time a year ahead.
  */
-final class FaultInjector {
+public final class FaultInjector {
 
   private final double share;
   private final SplittableRandom random;
@@ -22,13 +22,13 @@ final class FaultInjector {
   private final WireCodec<Feedback> otherSchema = new WireCodec<>(Feedback.getClassSchema());
   private int next;
 
-  FaultInjector(double share, long seed) {
+  public FaultInjector(double share, long seed) {
     this.share = share;
     this.random = new SplittableRandom(seed);
   }
 
   /** Bad bytes in place of {@code event}, or null to send it as it is. */
-  byte[] maybeCorrupt(SequenceEvent event) {
+  public byte[] maybeCorrupt(SequenceEvent event) {
     if (random.nextDouble() >= share) {
       return null;
     }
