@@ -64,6 +64,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   RuntimeOptions runtime;
 
+  @Mixin
+  DeliveryOptions delivery;
+
   @Override
   public Integer call() throws Exception {
     if (seconds < 0 || entities < 1 || badShare < 0 || badShare > 1) {
@@ -72,6 +75,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoSettings settings = new DemoSettings(seconds, entities, rate, badShare, seed, statusEveryMs, out, dashboardPort);
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.
-    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir).run(System.out);
+    return new EmbeddedDemo(settings, scoring.settings(), quality.settings(), runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir,
+        delivery.settings()).run(System.out);
   }
 }

@@ -99,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   RuntimeOptions runtime;
 
+  @Mixin
+  DeliveryOptions delivery;
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> client = new HashMap<>(readConfig());
@@ -114,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
         ? Optional.of(new TopicCheck.Creation(Optional.ofNullable(topicPartitions), Optional.ofNullable(topicReplication)))
         : Optional.empty());
     StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0, StateBackend.ROCKSDB));
-    KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
+    KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings(), delivery.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);
     return 0;
