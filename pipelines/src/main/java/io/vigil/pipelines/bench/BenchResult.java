@@ -1,6 +1,7 @@
 package io.vigil.pipelines.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,7 +23,17 @@ public record BenchResult(
     int batchSize,
     long maxDelayMs,
     int parallelism,
-    String models) {
+    String models,
+    List<DeliveryLatency> deliveryLatency,
+    int intraOpThreads) {
+
+  /** Without delivery-latency runs. */
+  public BenchResult(double ceilingEventsPerS, double passthroughEventsPerS, double naiveEventsPerS,
+      double pipelineEventsPerS, double p50Ms, double p99Ms, double fullLoadRate, double halfLoadP50Ms,
+      double halfLoadP99Ms, double halfLoadRate, int batchSize, long maxDelayMs, int parallelism, String models) {
+    this(ceilingEventsPerS, passthroughEventsPerS, naiveEventsPerS, pipelineEventsPerS, p50Ms, p99Ms, fullLoadRate,
+        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1);
+  }
 
   double pipelineOverNaive() {
     return pipelineEventsPerS / naiveEventsPerS;
@@ -50,6 +61,8 @@ public record BenchResult(
     f.put("max_delay_ms", maxDelayMs);
     f.put("parallelism", parallelism);
     f.put("models", models);
+    f.put("intra_op_threads", intraOpThreads);
+    f.put("delivery_latency", deliveryLatency.stream().map(DeliveryLatency::fields).toList());
     return f;
   }
 
@@ -59,17 +72,37 @@ public record BenchResult(
     while (it.hasNext()) {
       var e = it.next();
       sb.append("  \"").append(e.getKey()).append("\": ");
-      Object v = e.getValue();
-      if (v instanceof String s) {
-        sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-      } else if (v instanceof Double d) {
-        sb.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
-      } else {
-        sb.append(v);
-      }
+      value(sb, e.getValue());
       sb.append(it.hasNext() ? ",\n" : "\n");
     }
     return sb.append("}\n").toString();
+  }
+
+  private static void value(StringBuilder sb, Object v) {
+    if (v instanceof String s) {
+      sb.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+    } else if (v instanceof Double d) {
+      sb.append(Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null");
+    } else if (v instanceof List<?> list) {
+      sb.append('[');
+      for (int i = 0; i < list.size(); i++) {
+        sb.append(i == 0 ? "" : ", ");
+        value(sb, list.get(i));
+      }
+      sb.append(']');
+    } else if (v instanceof Map<?, ?> map) {
+      sb.append('{');
+      var it = map.entrySet().iterator();
+      while (it.hasNext()) {
+        var e = it.next();
+        sb.append('"').append(e.getKey()).append("\": ");
+        value(sb, e.getValue());
+        sb.append(it.hasNext() ? ", " : "");
+      }
+      sb.append('}');
+    } else {
+      sb.append(v);
+    }
   }
 
   public String table() {
@@ -86,6 +119,7 @@ public record BenchResult(
         %-58s %11.1fx
         %-58s %11.0f%%
         batch size %d, max delay %d ms, parallelism %d, models %s
+        ONNX Runtime: %s intra-op threads per call (0 = its default), one session per model shared by the slots
         """,
         "measure", "value",
         "(a)  ONNX Runtime only, pre-built batches (events/s)", ceilingEventsPerS,
@@ -98,6 +132,22 @@ public record BenchResult(
         "(c)  p99 event-to-score ms at half load", halfLoadP99Ms,
         "(c) / (b)", pipelineOverNaive(),
         "(c) / min((a), (a'))", 100 * pipelineOverLowerCeiling(),
-        batchSize, maxDelayMs, parallelism, models);
+        batchSize, maxDelayMs, parallelism, models, intraOpThreads) + deliveryTable();
+  }
+
+  private String deliveryTable() {
+    if (deliveryLatency.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "%nhalf load, event -> record written / readable (reader isolation as the delivery requires), ms%n"
+            + "%-26s %-7s %-14s %6s %7s %7s %7s %7s %7s %7s %7s%n",
+        "mode", "output", "delivery", "ckpt", "n", "w p50", "w p99", "w p99.9", "v p50", "v p99", "v p99.9"));
+    for (DeliveryLatency d : deliveryLatency) {
+      sb.append(String.format(Locale.ROOT, "%-26s %-7s %-14s %6d %7d %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f%n",
+          d.mode(), d.output(), d.delivery(), d.checkpointIntervalMs(), d.samples(), d.writeMs()[0], d.writeMs()[1],
+          d.writeMs()[2], d.visibleMs()[0], d.visibleMs()[1], d.visibleMs()[2]));
+    }
+    return sb.toString();
   }
 }

@@ -4,6 +4,7 @@ import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.OutputDelivery;
 import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
@@ -12,8 +13,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.FileUtils;
@@ -37,11 +41,19 @@ public final class Benchmark {
   private final PrintStream log;
   private EmbeddedKafka kafka;
   private Path work;
+  private List<Duration> deliveryIntervals;
 
   public Benchmark(Settings settings, ScoringSettings scoring, PrintStream log) {
     this.settings = settings;
     this.scoring = scoring;
     this.log = log;
+    this.deliveryIntervals = List.of(settings.checkpointInterval());
+  }
+
+  /** Checkpoint intervals of the delivery-latency runs (default: the measured jobs' interval). */
+  public Benchmark withDeliveryIntervals(List<Duration> intervals) {
+    this.deliveryIntervals = List.copyOf(intervals);
+    return this;
   }
 
   public BenchResult run() throws Exception {
@@ -70,9 +82,18 @@ public final class Benchmark {
       double[] full = latency("full", events, pipeline);
       log.printf("bench: (c) latency at half load (%.0f events/s)...%n", pipeline / 2);
       double[] half = latency("half", events, pipeline / 2);
+      List<DeliveryLatency> delivery = new ArrayList<>();
+      for (Duration interval : deliveryIntervals) {
+        for (OutputDelivery mode : List.of(OutputDelivery.defaults(), OutputDelivery.exactlyOnce())) {
+          log.printf("bench: (c) visible latency at half load, %s, checkpoints every %d ms...%n", modeName(mode),
+              interval.toMillis());
+          delivery.addAll(visibleLatency(events, pipeline / 2, interval, mode));
+        }
+      }
       return new BenchResult(ceiling, passthrough, naive, pipeline, full[0], full[1], pipeline, half[0], half[1],
           pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
-          String.join(",", scoring.models().stream().map(Object::toString).toList()));
+          String.join(",", scoring.models().stream().map(Object::toString).toList()), delivery,
+          scoring.execution().intraOpThreads());
     } finally {
       FileUtils.deleteDirectoryQuietly(work.toFile());
     }
@@ -109,6 +130,53 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * Event → written and event → readable for alerts (OPEN records, against their opening event)
+   * and scores, each read as its guarantee requires, while events are fed live at {@code rate}.
+   */
+  private List<DeliveryLatency> visibleLatency(BenchEvents events, double rate, Duration interval, OutputDelivery mode)
+      throws Exception {
+    String name = "delivery-" + modeName(mode) + "-" + interval.toMillis();
+    String input = "bench-live-" + name;
+    KafkaSettings k = topics(name, input);
+    JobClient job = start(name, k, scoring, interval, mode);
+    String alertIsolation = OutputDelivery.readerIsolation(mode.alerts());
+    String scoreIsolation = OutputDelivery.readerIsolation(mode.scores());
+    AlertTimes alertTimes = new AlertTimes();
+    ScoreTimes scoreTimes = new ScoreTimes();
+    try (VisibleWatch alerts = new VisibleWatch(kafka.bootstrapServers(), k.topics().alerts(), alertIsolation,
+            alertTimes::openingEventTimeMillis);
+        VisibleWatch scores = new VisibleWatch(kafka.bootstrapServers(), k.topics().scores(), scoreIsolation,
+            scoreTimes::eventTimeMillis)) {
+      long measureFrom = System.currentTimeMillis() + WARMUP_SECONDS * 1000L;
+      long sent = events.paced(input, rate, WARMUP_SECONDS + settings.latencySeconds());
+      long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+      while (scores.records() < sent && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(interval.toMillis() + 500); // the alerts of the last events: at most one checkpoint behind their scores
+      return List.of(
+          DeliveryLatency.of(modeName(mode), "alerts", name(mode.alerts()), alertIsolation, interval.toMillis(), rate,
+              measured(alerts.stop(), measureFrom)),
+          DeliveryLatency.of(modeName(mode), "scores", name(mode.scores()), scoreIsolation, interval.toMillis(), rate,
+              measured(scores.stop(), measureFrom)));
+    } finally {
+      job.cancel().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<VisibleWatch.Sample> measured(List<VisibleWatch.Sample> samples, long from) {
+    return samples.stream().filter(s -> s.eventTime() >= from).toList();
+  }
+
+  private static String modeName(OutputDelivery mode) {
+    return "alerts-" + name(mode.alerts());
+  }
+
+  private static String name(DeliveryGuarantee g) {
+    return g.toString().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
   private KafkaSettings topics(String name, String input) throws Exception {
     KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), input, "bench-feedback", "bench-" + name);
     kafka.createTopics(k.topics().all(), settings.parallelism());
@@ -116,10 +184,15 @@ public final class Benchmark {
   }
 
   private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
-    RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), settings.checkpointInterval(),
-        work.resolve(name).toUri().toString(), null, 0, 0);
+    return start(name, k, variant, settings.checkpointInterval(), OutputDelivery.defaults());
+  }
+
+  private JobClient start(String name, KafkaSettings k, ScoringSettings variant, Duration interval, OutputDelivery delivery)
+      throws Exception {
+    RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), interval, work.resolve(name).toUri().toString(),
+        null, 0, 0);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
-    KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults());
+    KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults(), delivery);
     return env.executeAsync("bench-" + name);
   }
 

@@ -3,6 +3,7 @@ package io.vigil.pipelines.cli;
 import io.vigil.pipelines.bench.Benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +18,14 @@ import picocli.CommandLine.Option;
         " (a') the Kafka -> Flink -> Kafka job with a pass-through scorer keeping the same state (the I/O ceiling)",
         " (b)  the job scoring each event alone, one ONNX call per event per model (the naive baseline)",
         " (c)  the Vigil job micro-batching across keys: events/s, and p50/p99 event-to-score latency",
-        "      with events fed live at (c)'s full rate and at half of it.",
+        "      with events fed live at (c)'s full rate and at half of it;",
+        "      at half load, per delivery mode (alerts at-least-once / exactly-once), event -> alert and score",
+        "      written and readable (p50/p99/p99.9) by a reader with the isolation each output requires.",
         "Prints a table; --json FILE also writes the numbers as JSON."})
 final class BenchCommand implements Callable<Integer> {
+
+  static final String LARGE_MODELS_DIR = "models/bench";
+  static final List<String> LARGE_MODELS = List.of("lstm256.onnx", "gru256.onnx", "cnn256.onnx");
 
   @Option(names = "--events", defaultValue = "300000", description = "Backlog size for (a') and (c) (default: ${DEFAULT-VALUE}).")
   int events;
@@ -46,6 +52,17 @@ final class BenchCommand implements Callable<Integer> {
       description = "Checkpoint interval of the measured jobs; the demo's default, so latencies include its pauses (default: ${DEFAULT-VALUE}).")
   long checkpointIntervalMs;
 
+  @Option(names = "--delivery-checkpoint-intervals-ms", split = ",", paramLabel = "MS[,MS...]",
+      description = "Checkpoint intervals of the delivery-latency runs (alerts at-least-once vs exactly-once at half load), "
+          + "e.g. 500,2000,10000 (default: --checkpoint-interval-ms).")
+  List<Long> deliveryIntervalsMs;
+
+  @Option(names = "--large-models",
+      description = "Score with the benchmark-only models of real size (random weights, ~200-270 k parameters each: LSTM and "
+          + "GRU hidden 256, CNN 256 channels) made by /usr/bin/python3 models/bench_models.py into " + LARGE_MODELS_DIR
+          + "; replaces --model.")
+  boolean largeModels;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
@@ -54,12 +71,27 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (largeModels) {
+      scoring.models = largeModels();
+    }
+    List<Long> intervals = deliveryIntervalsMs == null ? List.of(checkpointIntervalMs) : deliveryIntervalsMs;
     var result = new Benchmark(new Benchmark.Settings(events, naiveEvents, entities, parallelism, latencySeconds,
-        ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err).run();
+        ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err)
+        .withDeliveryIntervals(intervals.stream().map(java.time.Duration::ofMillis).toList())
+        .run();
     System.out.print(result.table());
     if (json != null) {
       Files.writeString(json, result.json());
     }
     return 0;
+  }
+
+  private static List<String> largeModels() {
+    List<String> files = LARGE_MODELS.stream().map(m -> Path.of(LARGE_MODELS_DIR, m)).map(Path::toString).toList();
+    if (!files.stream().allMatch(f -> Files.isRegularFile(Path.of(f)))) {
+      throw new IllegalArgumentException("--large-models: " + files + " not all found (from " + Path.of("").toAbsolutePath()
+          + "). Fix: run /usr/bin/python3 models/bench_models.py in the repository root, and bench from there.");
+    }
+    return files;
   }
 }

@@ -71,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   RuntimeOptions runtime;
 
+  @Mixin
+  DeliveryOptions delivery;
+
   @Override
   public Integer call() throws Exception {
     double bad = badShare != null ? badShare : replay.csv != null ? 0 : 0.002;
@@ -82,6 +85,7 @@ final class DemoCommand implements Callable<Integer> {
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.
     return new EmbeddedDemo(settings, scoring.settings(), quality.settings(),
-        runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir, csv).run(System.out);
+        runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir, csv, delivery.settings())
+        .run(System.out);
   }
 }

@@ -87,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
   @Mixin
   RuntimeOptions runtime;
 
+  @Mixin
+  DeliveryOptions delivery;
+
   @Override
   public Integer call() throws Exception {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
@@ -100,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
         ? Optional.of(new TopicCheck.Creation(Optional.ofNullable(topicPartitions), Optional.ofNullable(topicReplication)))
         : Optional.empty());
     StreamExecutionEnvironment env = FlinkEnvironments.current(runtime.settings(Path.of("vigil-run"), 0, 0, StateBackend.ROCKSDB));
-    KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings());
+    KafkaScoringJob.attach(env, kafka, scoring.settings(), quality.settings(), delivery.settings());
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);
     return 0;

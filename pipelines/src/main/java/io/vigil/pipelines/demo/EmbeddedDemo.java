@@ -7,6 +7,7 @@ import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.OutputDelivery;
 import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
@@ -57,17 +58,22 @@ public final class EmbeddedDemo {
   private final RuntimeSettings runtime;
   private final Path workDir;
   private final ReplaySettings csv;
+  private final OutputDelivery delivery;
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
   public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, QualitySettings quality, RuntimeSettings runtime, Path workDir) {
-    this(demo, scoring, quality, runtime, workDir, null);
+    this(demo, scoring, quality, runtime, workDir, null, OutputDelivery.defaults());
   }
 
-  /** @param csv the user's data to stream instead of the generator's; null = the generator */
+  /**
+   * @param csv the user's data to stream instead of the generator's; null = the generator
+   * @param delivery the guarantee of the alerts and scores outputs
+   */
   public EmbeddedDemo(DemoSettings demo, ScoringSettings scoring, QualitySettings quality, RuntimeSettings runtime, Path workDir,
-      ReplaySettings csv) {
+      ReplaySettings csv, OutputDelivery delivery) {
     this.csv = csv;
+    this.delivery = delivery;
     this.demo = demo;
     this.scoring = scoring;
     this.quality = quality;
@@ -92,7 +98,7 @@ public final class EmbeddedDemo {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(names.all(), runtime.parallelism());
         JsonLinesArchive archive = demo.out() == null ? null : new JsonLinesArchive(demo.out())) {
       StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
-      KafkaScoringJob.attach(env, KafkaSettings.defaults(kafka.bootstrapServers()), scoring, quality);
+      KafkaScoringJob.attach(env, KafkaSettings.defaults(kafka.bootstrapServers()), scoring, quality, delivery);
       JobClient job = env.executeAsync("vigil-demo");
       out.printf("Kafka broker: %s   Flink job: %s%s%n", kafka.bootstrapServers(), job.getJobID(),
           runtime.webUiPort() > 0 ? "   Flink web UI: http://127.0.0.1:" + runtime.webUiPort() : "");

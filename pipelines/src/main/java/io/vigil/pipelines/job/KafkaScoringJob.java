@@ -25,8 +25,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Scoring and quality between Kafka topics. Every output is exactly-once (transactional), so
- * readers use {@code isolation.level=read_committed}; the job reads its own inputs the same way,
+ * Scoring and quality between Kafka topics. Alerts and scores have the delivery guarantee of
+ * {@link OutputDelivery} (by default alerts at-least-once, readable at once; scores exactly-once);
+ * every other output is exactly-once (transactional), so its readers use
+ * {@code isolation.level=read_committed}; the job reads its own inputs the same way,
  * so an upstream transactional producer's aborted records are never scored. Without a feedback
  * topic the job scores and alerts only.
  */
@@ -37,23 +39,34 @@ public final class KafkaScoringJob {
 
   private KafkaScoringJob() {}
 
+  /** With the {@link OutputDelivery#defaults() default} delivery of alerts and scores. */
   public static void attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring, QualitySettings quality) {
+    attach(env, kafka, scoring, quality, OutputDelivery.defaults());
+  }
+
+  public static void attach(StreamExecutionEnvironment env, KafkaSettings kafka, ScoringSettings scoring, QualitySettings quality,
+      OutputDelivery delivery) {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(
         source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), scoring);
-    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId);
-    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId);
+    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
+    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
     if (!t.hasFeedback()) {
-      sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null);
+      sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null,
+          DeliveryGuarantee.EXACTLY_ONCE);
       return;
     }
     QualityTopology.Outputs judged = QualityTopology.attach(
         scored.scores(), source(env, kafka, t.feedback(), eventTime(RawEventTime.Layout.FEEDBACK, scoring, quality)), quality,
         scoring.ingest());
-    sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null);
-    sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId);
-    sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel);
-    sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId());
+    sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null,
+        DeliveryGuarantee.EXACTLY_ONCE);
+    sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId,
+        DeliveryGuarantee.EXACTLY_ONCE);
+    sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel,
+        DeliveryGuarantee.EXACTLY_ONCE);
+    sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId(),
+        DeliveryGuarantee.EXACTLY_ONCE);
   }
 
   /**
@@ -91,11 +104,13 @@ public final class KafkaScoringJob {
   }
 
   private static <T extends SpecificRecordBase> void sink(DataStream<T> stream, KafkaSettings kafka, String topic,
-      Class<T> type, SerializableFunction<T, String> key) {
+      Class<T> type, SerializableFunction<T, String> key, DeliveryGuarantee guarantee) {
+    // At-least-once: plain producer sends, flushed at each checkpoint (the prefix and naming
+    // strategy below only name transactions, so they are unused there).
     KafkaSink<T> sink = KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
-        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + type.getSimpleName())
         // Reuses a small pool of transactional ids instead of a new one per checkpoint, which would
         // leave ~a million ids a day in the broker's transaction state.

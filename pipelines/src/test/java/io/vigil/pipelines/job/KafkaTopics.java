@@ -95,13 +95,29 @@ public final class KafkaTopics {
     return out;
   }
 
+  /**
+   * Records in {@code topic} (all partitions): committed ones only, or everything written,
+   * open transactions and their markers included.
+   */
+  public long endOffsets(String topic, boolean committed) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(committed)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
   /** A read_committed consumer with the client settings (no group offsets committed). */
   public KafkaConsumer<byte[], byte[]> consumer() {
+    return consumer(true);
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(boolean committed) {
     Properties p = properties();
     p.put("group.id", "test-" + UUID.randomUUID());
     p.put("auto.offset.reset", "earliest");
     p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
+    p.put("isolation.level", committed ? "read_committed" : "read_uncommitted");
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 

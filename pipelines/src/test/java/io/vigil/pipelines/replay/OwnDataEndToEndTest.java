@@ -10,6 +10,7 @@ import io.vigil.operators.onnx.ModelRef;
 import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.scoring.PerKeyReference;
 import io.vigil.pipelines.demo.EmbeddedDemo;
+import io.vigil.pipelines.job.OutputDelivery;
 import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
 import io.vigil.pipelines.job.ScoringSettings;
@@ -70,7 +71,7 @@ class OwnDataEndToEndTest {
         Duration.ofSeconds(5));
     RuntimeSettings runtime = new RuntimeSettings(2, Duration.ofSeconds(2), work.resolve("chk").toUri().toString(), null, 0, 0);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    int exit = new EmbeddedDemo(demo, scoring, quality, runtime, work.resolve("demo"), csv)
+    int exit = new EmbeddedDemo(demo, scoring, quality, runtime, work.resolve("demo"), csv, OutputDelivery.defaults())
         .run(new PrintStream(console, true, StandardCharsets.UTF_8));
     String printed = console.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(printed).isZero();

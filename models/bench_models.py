@@ -1,0 +1,68 @@
+"""Benchmark-only models of real size (random weights), so `vigil bench --large-models` shows
+what cross-key batching is worth when inference, not Kafka I/O, bounds the job.
+
+Writes, under models/bench/ (git-ignored: a few MB, regenerated in seconds), models in the
+model contract (the shipped models' features and feature names, random weights, threshold 0.5):
+  lstm256.onnx  step model, LSTM hidden 256
+  gru256.onnx   step model, GRU hidden 256
+  cnn256.onnx   window model, 1-D CNN with 256 channels over the shipped window length
+Their scores mean nothing: throughput only. Run with Debian's python3 (torch, onnx):
+  /usr/bin/python3 models/bench_models.py
+"""
+import argparse
+import json
+import os
+
+import onnx
+import torch
+
+from vigil_models import export
+from vigil_models.nets import CNNNet, RecurrentNet
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def shipped_meta(name: str) -> dict:
+    return {m.key: m.value for m in onnx.load(os.path.join(HERE, name)).metadata_props}
+
+
+def meta(name: str, kind: str, base: dict, params: int, extra: dict) -> dict:
+    return {"vigil.contract": "1", "vigil.name": name, "vigil.version": "bench-random",
+         "vigil.kind": kind, "vigil.features": base["vigil.features"],
+         "vigil.feature_names": base["vigil.feature_names"], "vigil.threshold": "0.5",
+         "vigil.hparams": json.dumps({"random_weights": True, "parameters": params, **extra}),
+         "vigil.val_metrics": "null", "vigil.test_metrics": "null", "vigil.seed": 0,
+         "vigil.data_sha256": "none", "vigil.opset": export.OPSET}
+
+
+def parameters(net) -> int:
+    return sum(p.numel() for p in net.parameters())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(HERE, "bench"))
+    ap.add_argument("--hidden", type=int, default=256, help="recurrent hidden size (default 256)")
+    ap.add_argument("--channels", type=int, default=256, help="CNN channels (default 256)")
+    args = ap.parse_args()
+    torch.manual_seed(0)
+    os.makedirs(args.out, exist_ok=True)
+    step_base, window_base = shipped_meta("recurrent.onnx"), shipped_meta("cnn.onnx")
+    f, window = int(step_base["vigil.features"]), int(window_base["vigil.window"])
+    for cell in ("lstm", "gru"):
+        net = RecurrentNet(cell, f, args.hidden, 0.0, 0.0).eval()
+        name = f"{cell}{args.hidden}"
+        m = meta(name, "step", step_base, parameters(net), {"cell": cell, "hidden": args.hidden})
+        m["vigil.cell"] = cell
+        export.export_step(net, os.path.join(args.out, name + ".onnx"), m)
+        print(f"{name}.onnx: {parameters(net)} parameters")
+    net = CNNNet(f, args.channels, 0.0, 0.0).eval()
+    name = f"cnn{args.channels}"
+    m = meta(name, "window", window_base, parameters(net), {"channels": args.channels, "window": window})
+    m["vigil.window"] = window
+    export.export_window(net, window, os.path.join(args.out, name + ".onnx"), m)
+    print(f"{name}.onnx: {parameters(net)} parameters")
+
+
+if __name__ == "__main__":
+    main()

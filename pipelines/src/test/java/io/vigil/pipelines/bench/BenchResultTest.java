@@ -1,0 +1,26 @@
+package io.vigil.pipelines.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchResultTest {
+
+  @Test
+  void deliveryLatencyIsAddedAsAListBesideTheStableFields() {
+    List<VisibleWatch.Sample> samples = List.of(new VisibleWatch.Sample(1000, 1010, 1020),
+        new VisibleWatch.Sample(2000, 2003, 2900));
+    DeliveryLatency d = DeliveryLatency.of("alerts-exactly-once", "alerts", "exactly-once", "read_committed", 2000, 500.0,
+        samples);
+    assertThat(d.writeMs()).containsExactly(3, 10, 10);
+    assertThat(d.visibleMs()).containsExactly(20, 900, 900);
+    String json = new BenchResult(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 64, 5, 2, "m", List.of(d), 1).json();
+    assertThat(json).contains("\"pipeline_events_per_s\": 4.000,", "\"half_load_p99_ms\": 9.000,", "\"models\": \"m\",",
+        "\"intra_op_threads\": 1,");
+    assertThat(json).contains("\"delivery_latency\": [{\"mode\": \"alerts-exactly-once\", \"output\": \"alerts\", "
+        + "\"delivery\": \"exactly-once\", \"reader_isolation\": \"read_committed\", \"checkpoint_interval_ms\": 2000, "
+        + "\"events_per_s\": 500.000, \"samples\": 2, \"write_p50_ms\": 3.000, \"write_p99_ms\": 10.000, "
+        + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000}]");
+  }
+}
