@@ -99,19 +99,30 @@ public final class FlinkRest {
       throws IOException, InterruptedException {
     String trigger = post("/jobs/" + jobId + "/stop", Map.of("targetDirectory", targetDirectory, "drain", drain))
         .path("request-id").asText();
+    return awaitSavepoint(jobId, trigger, timeout);
+  }
+
+  /** {@code POST /jobs/<id>/savepoints}: a full (canonical) savepoint while the job keeps running; returns its location. */
+  public String savepoint(String jobId, String targetDirectory, Duration timeout) throws IOException, InterruptedException {
+    String trigger = post("/jobs/" + jobId + "/savepoints",
+        Map.of("target-directory", targetDirectory, "cancel-job", false, "formatType", "CANONICAL")).path("request-id").asText();
+    return awaitSavepoint(jobId, trigger, timeout);
+  }
+
+  private String awaitSavepoint(String jobId, String trigger, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode r = get("/jobs/" + jobId + "/savepoints/" + trigger);
       if ("COMPLETED".equals(r.path("status").path("id").asText())) {
         JsonNode op = r.path("operation");
         if (op.has("failure-cause")) {
-          throw new IOException("stop-with-savepoint of " + jobId + " failed: " + op.path("failure-cause"));
+          throw new IOException("savepoint of " + jobId + " failed: " + op.path("failure-cause"));
         }
         return op.path("location").asText();
       }
       Thread.sleep(200);
     }
-    throw new IOException("stop-with-savepoint of " + jobId + " did not complete within " + timeout);
+    throw new IOException("savepoint of " + jobId + " did not complete within " + timeout);
   }
 
   /** {@code PATCH /jobs/<id>}: cancel. */
