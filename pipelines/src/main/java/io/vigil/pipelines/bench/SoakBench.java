@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A long run on the multi-process cluster: the job fed live at a steady rate for a while, every
- * process sampled every few seconds — RSS (/proc), and for the TaskManagers the heap after a full
- * GC and the memory outside the JVM's own accounting (RSS minus Native Memory Tracking's
+ * process's RSS (/proc) sampled every few seconds, and for the TaskManagers, at the start, the end
+ * and every minute, the heap after a full GC and the memory outside the JVM's own accounting (RSS minus Native Memory Tracking's
  * committed total: ONNX Runtime's native allocations and RocksDB's, as far as RSS shows them).
  * TaskManagers pre-touch their heap, so a heap growing into its reserved size is not mistaken for a leak.
  */
@@ -25,6 +25,9 @@ public final class SoakBench {
   /** Knobs. */
   public record Settings(double minutes, double rate, int entities, int parallelism, long seed, Duration sampleEvery,
       Path work, ClusterJars jars) {}
+
+  /** jcmd starts a JVM per call: the heap and NMT figures are taken at the start, the end and this often. */
+  private static final Duration JCMD_EVERY = Duration.ofSeconds(60);
 
   private final Settings settings;
   private final PrintStream log;
@@ -60,11 +63,16 @@ public final class SoakBench {
       long start = System.nanoTime();
       try (BenchEvents events = new BenchEvents(cluster.broker().bootstrapServers(), settings.entities(), settings.seed())) {
         CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> events.paced(t.events(), settings.rate(), seconds));
+        double lastDetails = Double.NEGATIVE_INFINITY;
         while (!feed.isDone()) {
-          samples.add(sample(processes, (System.nanoTime() - start) / 1e9));
+          double at = (System.nanoTime() - start) / 1e9;
+          boolean details = at - lastDetails >= JCMD_EVERY.toSeconds();
+          samples.add(sample(processes, at, details));
+          lastDetails = details ? at : lastDetails;
           Thread.sleep(settings.sampleEvery().toMillis());
         }
         long sent = feed.get();
+        samples.add(sample(processes, (System.nanoTime() - start) / 1e9, true));
         String state = cluster.rest().jobState(job);
         long restarts = cluster.rest().jobMetric(job, "numRestarts");
         return new SoakResult(settings.minutes(), settings.rate(), sent, state, restarts, samples);
@@ -72,11 +80,12 @@ public final class SoakBench {
     }
   }
 
-  private static SoakResult.Sample sample(Map<String, JvmProcess> processes, double atSeconds) {
+  /** RSS of every process; with {@code details}, the TaskManagers' heap after GC and NMT too (jcmd: seconds each). */
+  private static SoakResult.Sample sample(Map<String, JvmProcess> processes, double atSeconds, boolean details) {
     Map<String, long[]> values = new LinkedHashMap<>();
     processes.forEach((name, p) -> {
       long rss = p.rssBytes();
-      boolean taskManager = name.startsWith("taskmanager");
+      boolean taskManager = details && name.startsWith("taskmanager");
       long heap = taskManager ? p.heapAfterGcBytes() : -1;
       long jvm = taskManager ? p.jvmCommittedBytes() : -1;
       values.put(name, new long[] {rss, heap, jvm >= 0 && rss >= 0 ? rss - jvm : -1});

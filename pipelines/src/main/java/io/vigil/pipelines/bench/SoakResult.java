@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record SoakResult(double minutes, double rate, long eventsSent, String jobState, long restarts, List<Sample> samples) {
 
-  /** One sampling round: per process {RSS, heap after GC, memory outside the JVM's accounting}, bytes (-1 = not measured). */
+  /** One sampling round: per process {RSS, heap after GC, memory outside the JVM's accounting}, bytes (-1 = not measured this round). */
   public record Sample(double atSeconds, Map<String, long[]> values) {}
 
   private static final double MB = 1024 * 1024;
