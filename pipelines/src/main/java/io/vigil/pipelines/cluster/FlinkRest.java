@@ -85,11 +85,6 @@ public final class FlinkRest {
     return -1;
   }
 
-  /** Taskmanagers registered with the resource manager. */
-  public int taskManagers() throws IOException, InterruptedException {
-    return get("/taskmanagers").path("taskmanagers").size();
-  }
-
   /**
    * {@code POST /jobs/<id>/stop}: a savepoint, then the job finishes. With {@code drain} the
    * sources emit MAX_WATERMARK first, so every event-time timer fires (pending joins expire, final
@@ -137,8 +132,19 @@ public final class FlinkRest {
         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
   }
 
-  private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  private JsonNode send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+    HttpRequest request = builder.timeout(REQUEST_TIMEOUT).build();
+    HttpResponse<String> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      // A pooled connection the REST server closed while idle fails before any response byte: the
+      // request never reached the server, so sending it again on a fresh connection is safe.
+      if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+        throw e;
+      }
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
     if (r.statusCode() / 100 != 2) {
       throw new IOException(r.request().method() + " " + r.uri().getPath() + " -> HTTP " + r.statusCode() + ": " + r.body());
     }
