@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A long run on the multi-process cluster: the job fed live at a steady rate for a while, every
- * process's RSS (/proc) sampled every few seconds, and for the TaskManagers, at the start, the end
- * and every minute, the heap after a full GC and the memory outside the JVM's own accounting (RSS minus Native Memory Tracking's
+ * process's RSS (/proc) sampled every few seconds, and for the TaskManagers, at the start and the
+ * end, the heap after a full GC and the memory outside the JVM's own accounting (RSS minus Native Memory Tracking's
  * committed total: ONNX Runtime's native allocations and RocksDB's, as far as RSS shows them).
  * TaskManagers pre-touch their heap, so a heap growing into its reserved size is not mistaken for a leak.
  */
@@ -25,9 +25,6 @@ public final class SoakBench {
   /** Knobs. */
   public record Settings(double minutes, double rate, int entities, int parallelism, long seed, Duration sampleEvery,
       Path work, ClusterJars jars) {}
-
-  /** jcmd starts a JVM per call: the heap and NMT figures are taken at the start, the end and this often. */
-  private static final Duration JCMD_EVERY = Duration.ofSeconds(60);
 
   private final Settings settings;
   private final PrintStream log;
@@ -60,16 +57,14 @@ public final class SoakBench {
       log.printf("bench: soak, %d s at %.0f events/s over %d keys, sampling every %d s...%n", seconds, settings.rate(),
           settings.entities(), settings.sampleEvery().toSeconds());
       List<SoakResult.Sample> samples = new ArrayList<>();
+      // The heap and NMT figures (jcmd: a JVM started per call, seconds each under load) before and after the run only.
+      samples.add(sample(processes, 0, true));
       long start = System.nanoTime();
       try (BenchEvents events = new BenchEvents(cluster.broker().bootstrapServers(), settings.entities(), settings.seed())) {
         CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> events.paced(t.events(), settings.rate(), seconds));
-        double lastDetails = Double.NEGATIVE_INFINITY;
         while (!feed.isDone()) {
-          double at = (System.nanoTime() - start) / 1e9;
-          boolean details = at - lastDetails >= JCMD_EVERY.toSeconds();
-          samples.add(sample(processes, at, details));
-          lastDetails = details ? at : lastDetails;
           Thread.sleep(settings.sampleEvery().toMillis());
+          samples.add(sample(processes, (System.nanoTime() - start) / 1e9, false));
         }
         long sent = feed.get();
         samples.add(sample(processes, (System.nanoTime() - start) / 1e9, true));
