@@ -71,6 +71,7 @@ public final class KeyScaleBench {
     log.println("bench: " + BASELINE_KEYS + "-key run...");
     String baselineJob = submit(base, "baseline", null);
     double baselineRate = rate(base, settings.baselineEvents());
+    log.printf("bench: %d keys: %.0f events/s%n", BASELINE_KEYS, baselineRate);
     cluster.rest().cancel(baselineJob);
 
     log.println("bench: " + settings.keys() + "-key run...");
@@ -78,6 +79,7 @@ public final class KeyScaleBench {
     String job = submit(many, "keys", null);
     long freshStartMs = awaitRunningMs(job, submitted);
     double rate = rate(many, settings.events());
+    log.printf("bench: %d keys: %.0f events/s%n", settings.keys(), rate);
     // Every score is committed, so a checkpoint holding the whole state has completed; one more settles the sizes.
     JsonNode latest = nextCompletedCheckpoint(job);
     JsonNode details = cluster.rest().get("/jobs/" + job + "/checkpoints/details/" + latest.path("id").asLong());
@@ -88,12 +90,17 @@ public final class KeyScaleBench {
     long savepointMs = (System.nanoTime() - t0) / 1_000_000;
     long savepointBytes = folderBytes(Path.of(java.net.URI.create(savepoint)));
     long rss = cluster.taskManagers().get(0).rssBytes();
+    log.printf("bench: checkpoint %s; savepoint %d bytes in %d ms; scorer state %d bytes; RSS %d%n", latest, savepointBytes,
+        savepointMs, scorerState, rss);
     cluster.rest().cancel(job);
+    awaitNoJobRunning();
+    // Only the last checkpoint is retained on cancel: restore from the one retained now.
+    String retained = cluster.rest().get("/jobs/" + job + "/checkpoints").path("latest").path("completed")
+        .path("external_path").asText();
 
     log.println("bench: restore from the last checkpoint...");
-    awaitNoJobRunning();
     long restoreSubmitted = System.nanoTime();
-    String restored = submit(many, "keys", latest.path("external_path").asText());
+    String restored = submit(many, "keys", retained);
     long restoreMs = awaitRunningMs(restored, restoreSubmitted);
     cluster.rest().cancel(restored);
 
