@@ -5,6 +5,7 @@ import io.vigil.pipelines.cluster.ClusterJars;
 import io.vigil.pipelines.cluster.FlinkRest;
 import io.vigil.pipelines.cluster.JvmProcess;
 import io.vigil.pipelines.cluster.LocalCluster;
+import io.vigil.pipelines.job.RetainedCheckpoints;
 import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.job.TopicNames;
 import java.io.IOException;
@@ -94,9 +95,9 @@ public final class KeyScaleBench {
         savepointMs, scorerState, rss);
     cluster.rest().cancel(job);
     awaitNoJobRunning();
-    // Only the last checkpoint is retained on cancel: restore from the one retained now.
-    String retained = cluster.rest().get("/jobs/" + job + "/checkpoints").path("latest").path("completed")
-        .path("external_path").asText();
+    // Only the last checkpoint is retained on cancel (older ones are subsumed): restore from the one on disk.
+    String retained = RetainedCheckpoints.latest(settings.work().resolve("checkpoints").resolve("keys"))
+        .orElseThrow(() -> new IllegalStateException("no retained checkpoint")).toUri().toString();
 
     log.println("bench: restore from the last checkpoint...");
     long restoreSubmitted = System.nanoTime();
