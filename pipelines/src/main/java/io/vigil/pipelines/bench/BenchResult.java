@@ -67,8 +67,13 @@ public record BenchResult(
   }
 
   public String json() {
+    return json(fields());
+  }
+
+  /** A flat JSON object, numbers with three decimals, NaN as null. */
+  static String json(Map<String, Object> fields) {
     StringBuilder sb = new StringBuilder("{\n");
-    var it = fields().entrySet().iterator();
+    var it = fields.entrySet().iterator();
     while (it.hasNext()) {
       var e = it.next();
       sb.append("  \"").append(e.getKey()).append("\": ");

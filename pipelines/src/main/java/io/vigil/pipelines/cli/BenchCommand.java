@@ -1,6 +1,12 @@
 package io.vigil.pipelines.cli;
 
 import io.vigil.pipelines.bench.Benchmark;
+import io.vigil.pipelines.bench.KeyScaleBench;
+import io.vigil.pipelines.bench.KeyScaleResult;
+import io.vigil.pipelines.bench.SoakBench;
+import io.vigil.pipelines.bench.SoakResult;
+import io.vigil.pipelines.cluster.ClusterJars;
+import io.vigil.pipelines.job.StateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,11 +72,39 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
   Path json;
 
+  @Option(names = "--keys", defaultValue = "0",
+      description = "Key-scale mode: the job over this many distinct keys on the multi-process local cluster, against "
+          + "the same job over 1000 keys (--events of them); reports events/s, state bytes per key, checkpoint sizes and "
+          + "durations, a full savepoint, restore time and the TaskManager's RSS. Needs the built job jar.")
+  int keys;
+
+  @Option(names = "--events-per-key", defaultValue = "2", description = "Key-scale mode: events per key (default: ${DEFAULT-VALUE}).")
+  int eventsPerKey;
+
+  @Option(names = "--soak-minutes", defaultValue = "0",
+      description = "Soak mode: the job on the multi-process local cluster fed live for this many minutes; samples every "
+          + "process's RSS, the TaskManagers' heap after GC and memory outside the JVM's accounting (ONNX Runtime's); "
+          + "reports the RSS slope. Needs the built job jar.")
+  double soakMinutes;
+
+  @Option(names = "--soak-rate", defaultValue = "5000", description = "Soak mode: events/s, the demo's rate (default: ${DEFAULT-VALUE}).")
+  double soakRate;
+
+  @Option(names = "--state-backend", defaultValue = "rocksdb", paramLabel = "hashmap|rocksdb",
+      description = "Key-scale mode: the state backend (default: ${DEFAULT-VALUE}, with incremental checkpoints).")
+  String stateBackend;
+
   @Mixin
   ScoringOptions scoring;
 
   @Override
   public Integer call() throws Exception {
+    if (keys > 0) {
+      return keyScale();
+    }
+    if (soakMinutes > 0) {
+      return soak();
+    }
     if (largeModels) {
       scoring.models = largeModels();
     }
@@ -93,5 +127,34 @@ final class BenchCommand implements Callable<Integer> {
           + "). Fix: run /usr/bin/python3 models/bench_models.py in the repository root, and bench from there.");
     }
     return files;
+  }
+
+  private int keyScale() throws Exception {
+    var settings = new KeyScaleBench.Settings(keys, Math.multiplyExact(keys, eventsPerKey), events,
+        StateBackend.valueOf(stateBackend.toUpperCase(java.util.Locale.ROOT)), parallelism, seed,
+        java.time.Duration.ofMillis(checkpointIntervalMs), Files.createTempDirectory("vigil-keys-bench-"),
+        ClusterJars.fromBuild(buildDir()));
+    KeyScaleResult result = new KeyScaleBench(settings, System.err).run();
+    System.out.print(result.table());
+    if (json != null) {
+      Files.writeString(json, result.json());
+    }
+    return 0;
+  }
+
+  private int soak() throws Exception {
+    var settings = new SoakBench.Settings(soakMinutes, soakRate, entities, parallelism, seed, java.time.Duration.ofSeconds(5),
+        Files.createTempDirectory("vigil-soak-"), ClusterJars.fromBuild(buildDir()));
+    SoakResult result = new SoakBench(settings, System.err).run();
+    System.out.print(result.table());
+    if (json != null) {
+      Files.writeString(json, result.json());
+    }
+    return result.clearUpwardTrend() ? 1 : 0;
+  }
+
+  /** pipelines/target of the checkout bin/vigil runs from. */
+  private static Path buildDir() {
+    return Path.of(System.getProperty("vigil.home", ".")).resolve("pipelines").resolve("target");
   }
 }

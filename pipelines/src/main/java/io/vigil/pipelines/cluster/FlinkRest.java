@@ -85,11 +85,6 @@ public final class FlinkRest {
     return -1;
   }
 
-  /** Taskmanagers registered with the resource manager. */
-  public int taskManagers() throws IOException, InterruptedException {
-    return get("/taskmanagers").path("taskmanagers").size();
-  }
-
   /**
    * {@code POST /jobs/<id>/stop}: a savepoint, then the job finishes. With {@code drain} the
    * sources emit MAX_WATERMARK first, so every event-time timer fires (pending joins expire, final
@@ -99,19 +94,30 @@ public final class FlinkRest {
       throws IOException, InterruptedException {
     String trigger = post("/jobs/" + jobId + "/stop", Map.of("targetDirectory", targetDirectory, "drain", drain))
         .path("request-id").asText();
+    return awaitSavepoint(jobId, trigger, timeout);
+  }
+
+  /** {@code POST /jobs/<id>/savepoints}: a full (canonical) savepoint while the job keeps running; returns its location. */
+  public String savepoint(String jobId, String targetDirectory, Duration timeout) throws IOException, InterruptedException {
+    String trigger = post("/jobs/" + jobId + "/savepoints",
+        Map.of("target-directory", targetDirectory, "cancel-job", false, "formatType", "CANONICAL")).path("request-id").asText();
+    return awaitSavepoint(jobId, trigger, timeout);
+  }
+
+  private String awaitSavepoint(String jobId, String trigger, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       JsonNode r = get("/jobs/" + jobId + "/savepoints/" + trigger);
       if ("COMPLETED".equals(r.path("status").path("id").asText())) {
         JsonNode op = r.path("operation");
         if (op.has("failure-cause")) {
-          throw new IOException("stop-with-savepoint of " + jobId + " failed: " + op.path("failure-cause"));
+          throw new IOException("savepoint of " + jobId + " failed: " + op.path("failure-cause"));
         }
         return op.path("location").asText();
       }
       Thread.sleep(200);
     }
-    throw new IOException("stop-with-savepoint of " + jobId + " did not complete within " + timeout);
+    throw new IOException("savepoint of " + jobId + " did not complete within " + timeout);
   }
 
   /** {@code PATCH /jobs/<id>}: cancel. */
@@ -126,8 +132,19 @@ public final class FlinkRest {
         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
   }
 
-  private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+  private JsonNode send(HttpRequest.Builder builder) throws IOException, InterruptedException {
+    HttpRequest request = builder.timeout(REQUEST_TIMEOUT).build();
+    HttpResponse<String> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      // A pooled connection the REST server closed while idle fails before any response byte: the
+      // request never reached the server, so sending it again on a fresh connection is safe.
+      if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+        throw e;
+      }
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
     if (r.statusCode() / 100 != 2) {
       throw new IOException(r.request().method() + " " + r.uri().getPath() + " -> HTTP " + r.statusCode() + ": " + r.body());
     }

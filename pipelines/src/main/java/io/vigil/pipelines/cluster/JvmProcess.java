@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One child JVM of the local cluster, known by its own {@link Process} handle (never by name):
@@ -80,6 +82,51 @@ public final class JvmProcess implements AutoCloseable {
       return -1;
     }
     return -1;
+  }
+
+  /** Used heap right after a full collection ({@code jcmd GC.run}, then {@code GC.heap_info}); -1 if jcmd fails. */
+  public long heapAfterGcBytes() {
+    if (jcmd("GC.run") == null) {
+      return -1;
+    }
+    String info = jcmd("GC.heap_info");
+    if (info == null) {
+      return -1;
+    }
+    long used = 0;
+    // One line per heap space ("def new generation total 4928K, used 1241K", "garbage-first heap ..."); not Metaspace.
+    Matcher m = Pattern.compile("(?m)^\\s*\\S.*(?:generation|heap)\\s+total \\d+K, used (\\d+)K").matcher(info);
+    while (m.find()) {
+      used += Long.parseLong(m.group(1)) * 1024;
+    }
+    return used;
+  }
+
+  /**
+   * Memory the JVM itself accounts for (Native Memory Tracking's committed total: heap, metaspace,
+   * threads, code, GC, direct buffers...); -1 unless started with {@code -XX:NativeMemoryTracking=summary}.
+   * RSS minus this is memory allocated outside the JVM's view, such as ONNX Runtime's.
+   */
+  public long jvmCommittedBytes() {
+    String nmt = jcmd("VM.native_memory", "summary");
+    Matcher m = nmt == null ? null : Pattern.compile("Total: reserved=\\d+KB, committed=(\\d+)KB").matcher(nmt);
+    return m != null && m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+  }
+
+  private String jcmd(String... command) {
+    List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid())));
+    args.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   /** {@code kill -9}: no shutdown hook, no cleanup, as a crashed machine would. Waits until it is gone. */

@@ -30,21 +30,32 @@ public final class LocalCluster implements AutoCloseable {
   /**
    * Cluster shape. Each TaskManager gets {@code slotsPerTaskManager} slots, a task heap and
    * managed memory (RocksDB's) of the given sizes; {@code flinkConfig} adds or overrides keys of
-   * the cluster's {@code config.yaml}.
+   * the cluster's {@code config.yaml}; {@code taskManagerJvmArgs} add to the TaskManagers' JVM options.
    */
   public record Settings(Path workDir, ClusterJars jars, int taskManagers, int slotsPerTaskManager, int taskHeapMb,
-      int managedMb, boolean secured, Map<String, String> flinkConfig) {
+      int managedMb, boolean secured, Map<String, String> flinkConfig, List<String> taskManagerJvmArgs) {
 
     public static Settings defaults(Path workDir, ClusterJars jars) {
-      return new Settings(workDir, jars, 2, 1, 256, 128, false, Map.of());
+      return new Settings(workDir, jars, 2, 1, 256, 128, false, Map.of(), List.of());
     }
 
     public Settings withSecuredBroker() {
-      return new Settings(workDir, jars, taskManagers, slotsPerTaskManager, taskHeapMb, managedMb, true, flinkConfig);
+      return new Settings(workDir, jars, taskManagers, slotsPerTaskManager, taskHeapMb, managedMb, true, flinkConfig,
+          taskManagerJvmArgs);
+    }
+
+    public Settings withTaskManagers(int count, int slots) {
+      return new Settings(workDir, jars, count, slots, taskHeapMb, managedMb, secured, flinkConfig, taskManagerJvmArgs);
     }
 
     public Settings withMemory(int heapMb, int managed) {
-      return new Settings(workDir, jars, taskManagers, slotsPerTaskManager, heapMb, managed, secured, flinkConfig);
+      return new Settings(workDir, jars, taskManagers, slotsPerTaskManager, heapMb, managed, secured, flinkConfig,
+          taskManagerJvmArgs);
+    }
+
+    /** Extra JVM options of every TaskManager (e.g. Native Memory Tracking for a soak). */
+    public Settings withTaskManagerJvmArgs(List<String> args) {
+      return new Settings(workDir, jars, taskManagers, slotsPerTaskManager, taskHeapMb, managedMb, secured, flinkConfig, args);
     }
   }
 
@@ -180,6 +191,7 @@ public final class LocalCluster implements AutoCloseable {
     jvm.addAll(List.of("-Xms" + heap + "m", "-Xmx" + heap + "m",
         "-XX:MaxDirectMemorySize=" + (FRAMEWORK_OFF_HEAP_MB + TASK_OFF_HEAP_MB + NETWORK_MB) + "m",
         "-XX:MaxMetaspaceSize=" + METASPACE_MB + "m"));
+    jvm.addAll(settings.taskManagerJvmArgs());
     Path tmp = Files.createDirectories(settings.workDir().resolve(id));
     JvmProcess tm = JvmProcess.start(id, settings.jars().flinkClasspath(), jvm,
         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",

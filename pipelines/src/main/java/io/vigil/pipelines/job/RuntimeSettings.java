@@ -37,9 +37,12 @@ public record RuntimeSettings(
         stateBackend, r);
   }
 
-  /** A local path or a URI; local paths become absolute {@code file:} URIs. */
+  /**
+   * A local path or a URI ({@code s3://...}, and {@code file:/...} as Flink reports checkpoint
+   * locations); local paths become absolute {@code file:} URIs.
+   */
   public static String location(String pathOrUri) {
-    if (pathOrUri == null || pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+    if (pathOrUri == null || pathOrUri.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
       return pathOrUri;
     }
     return Path.of(pathOrUri).toAbsolutePath().toUri().toString();

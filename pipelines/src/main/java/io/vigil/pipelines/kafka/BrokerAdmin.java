@@ -23,18 +23,29 @@ public final class BrokerAdmin {
 
   private BrokerAdmin() {}
 
-  /** Waits until the broker at {@code config}'s bootstrap servers answers a describe-cluster with one node. */
+  /**
+   * Waits until the broker at {@code config}'s bootstrap servers answers a describe-cluster with one
+   * node, asking again after each timed-out attempt (a broker process can take a while to listen).
+   */
   public static void awaitReady(Map<String, Object> config, long deadlineNanos) throws Exception {
+    Object bootstrap = config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     try (Admin admin = admin(config)) {
-      int nodes = admin.describeCluster().nodes()
-          .get(EmbeddedKafka.remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS).size();
-      if (nodes != 1) {
-        throw new IllegalStateException("Kafka broker at " + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-            + " reports " + nodes + " nodes");
+      while (true) {
+        try {
+          int nodes = admin.describeCluster().nodes()
+              .get(EmbeddedKafka.remainingMillis(deadlineNanos), TimeUnit.MILLISECONDS).size();
+          if (nodes != 1) {
+            throw new IllegalStateException("Kafka broker at " + bootstrap + " reports " + nodes + " nodes");
+          }
+          return;
+        } catch (TimeoutException | ExecutionException e) {
+          boolean timedOut = e instanceof TimeoutException
+              || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
+          if (!timedOut || EmbeddedKafka.remainingMillis(deadlineNanos) <= 100) {
+            throw new IllegalStateException("Kafka broker at " + bootstrap + " did not answer in time", e);
+          }
+        }
       }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka broker at " + config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-          + " did not answer in time", e);
     }
   }
 
