@@ -46,6 +46,14 @@ def rebuild(model: onnx.ModelProto):
     return module.eval(), net.eval(), meta
 
 
+def sequence_scores(meta: dict, net, ds: data.Dataset) -> list[np.ndarray]:
+    """The scores the operator would stream for every event, one array per entity."""
+    if meta["vigil.kind"] == "step":
+        return [RecurrentTask.scores(net, ds.subset([i])) for i in range(len(ds.sequences))]
+    t = int(meta["vigil.window"])
+    return [window_scores(net, data.windows(s.x, t)) for s in ds.sequences]
+
+
 def check_fixture(module, path: str):
     with open(path) as f:
         fixture = json.load(f)
@@ -76,10 +84,7 @@ def main():
     ds = data.load_csv(args.data, meta["vigil.feature_names"].split(","))
     if not ds.labelled:
         sys.exit(f"{args.data} has no label column: nothing to recheck")
-    if meta["vigil.kind"] == "step":
-        scores = RecurrentTask.scores(net, ds)
-    else:
-        scores = window_scores(net, data.dataset_windows(ds, int(meta["vigil.window"]))[0])
+    scores = np.concatenate(sequence_scores(meta, net, ds))
     fresh = report.metrics(ds.labels(), scores, float(meta["vigil.threshold"]))
     shipped = json.loads(meta["vigil.test_metrics"])
     print(f"{meta['vigil.name']} {meta['vigil.version']} on {args.data} ({len(ds.sequences)} entities, "
