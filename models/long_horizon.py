@@ -100,7 +100,7 @@ def main():
         if ds is None:
             ds = data.load_csv(args.data, meta["vigil.feature_names"].split(","))
             kinds = load_kinds(args.data, ds)
-        scores = sequence_scores(meta, net, ds)
+        scores = sequence_scores(meta, module, net, ds)
         windows = window_table(ds, kinds, scores, float(meta["vigil.threshold"]), args.window)
         results[name] = {"version": meta["vigil.version"], "threshold": float(meta["vigil.threshold"]), "windows": windows}
         print(f"== {name} {meta['vigil.version']} (threshold {float(meta['vigil.threshold']):.4g})")
