@@ -97,7 +97,7 @@ def main():
     ap.add_argument("--out", required=True, help="folder for <family>.onnx, fixtures/ and reports/")
     ap.add_argument("--families", default="recurrent,cnn,autoencoder")
     ap.add_argument("--cells", default="lstm,gru,rnn",
-                    help="supervised recurrent cell types to compare on validation (labelled CSVs)")
+                    help="supervised recurrent cell types to compare on validation (labelled CSVs); '' for none")
     ap.add_argument("--forecaster", default="gru",
                     help="cell of the unsupervised recurrent forecaster, a candidate beside the supervised cells "
                          "(the recurrent model when the CSV has no labels); 'none' to leave it out")
@@ -140,8 +140,8 @@ def main():
         f"{len(test.sequences) if test else 0} entities")
 
     # CV only ranks candidates, so its fits get a shorter budget than the final fit.
-    cv_epochs, cv_patience = (2, 2) if args.quick else (3, 2) if args.medium else (6, 2)
-    final_epochs, final_patience = (4, 2) if args.quick else (25, 4) if args.medium else (60, 5)
+    cv_epochs, cv_patience = (2, 2) if args.quick else (2, 2) if args.medium else (6, 2)
+    final_epochs, final_patience = (4, 2) if args.quick else (12, 3) if args.medium else (60, 5)
     folds = 2 if args.quick or args.medium else args.folds
     augment = data.Augment()
     os.makedirs(os.path.join(args.out, "fixtures"), exist_ok=True)
@@ -155,15 +155,15 @@ def main():
         final_cfg = FitConfig(lr=LR[family], max_epochs=final_epochs, patience=final_patience)
         extra = {}
         if family == "recurrent":
-            candidates = (args.cells.split(",") if ds.labelled else []) + \
+            candidates = ([c for c in args.cells.split(",") if c] if ds.labelled else []) + \
                 ([f"{args.forecaster}-forecaster"] if args.forecaster != "none" else [])
             trials = {}
-            for cand in candidates:
+            for cand in candidates if len(candidates) > 1 else []:  # one candidate: nothing to compare
                 m, h = train_one(recurrent_builder(cand, f), recurrent_task(cand, augment), CELL_TRIAL,
                                  train_ds, val_ds, final_cfg, args.seed)
                 trials[cand] = round(selection_score(m, recurrent_task(cand, augment), val_ds), 4)
                 log(f"  {cand}: validation {'AP' if ds.labelled else '-loss'} {trials[cand]} ({h})")
-            choice = max(trials, key=trials.get)
+            choice = max(trials, key=trials.get) if trials else candidates[0]
             build, task = recurrent_builder(choice, f), recurrent_task(choice, augment)
             extra = {"cell": choice.partition("-")[0], "head": "forecaster" if "-" in choice else "classifier",
                      "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
