@@ -99,7 +99,8 @@ class RecurrentNet(nn.Module):
     RunningScale) from a zero state. Two heads:
     - "classifier" (supervised): a logit per step, score = its probability;
     - "forecaster" (no labels needed): the next event's normalised features; its score is the
-      forecast error normalised by the key's own running error scale (see RecurrentStep)."""
+      larger of the forecast error normalised by the key's own running error scale and the
+      event's mean squared z-value against the key's running statistics (see RecurrentStep)."""
 
     def __init__(self, cell: str, features: int, hidden: int, dropout: float, noise: float,
                  head: str = "classifier"):
@@ -190,6 +191,10 @@ class RecurrentStep(nn.Module):
         # The forecast made at the previous event is judged against this one, in its units.
         err = warm * ((z - forecast) ** 2).mean(dim=1, keepdim=True)
         score, err_states = self.errors.step(err, warm, err_n, err_scale)
+        # Also how far the event sits from the key's own running normal (mean z², 1 on average):
+        # a level shift stays visible for its whole episode, when the forecast has already
+        # followed it. Both terms are in the key's own units, so the score transfers.
+        score = torch.maximum(score, (z * z).mean(dim=1))
         return (score,) + cell_states + scale_states + (out,) + err_states
 
 
