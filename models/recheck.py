@@ -21,7 +21,7 @@ from onnx import numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vigil_models import data, nets, report  # noqa: E402
-from vigil_models.train_loop import RecurrentTask, window_scores  # noqa: E402
+from vigil_models.train_loop import step_scores, window_scores  # noqa: E402
 
 COMPARED = ("precision", "recall", "f1", "specificity", "roc_auc", "pr_auc")
 
@@ -32,7 +32,7 @@ def rebuild(model: onnx.ModelProto):
     hp, f = json.loads(meta["vigil.hparams"]), int(meta["vigil.features"])
     name = meta["vigil.name"]
     if name == "recurrent":
-        net = nets.RecurrentNet(meta["vigil.cell"], f, hp["hidden"], hp["dropout"], 0.0)
+        net = nets.RecurrentNet(meta["vigil.cell"], f, hp["hidden"], hp["dropout"], 0.0, hp.get("head", "classifier"))
         module = nets.RecurrentStep(net)
     elif name == "cnn":
         net = nets.CNNNet(f, hp["channels"], hp["dropout"], 0.0)
@@ -44,6 +44,14 @@ def rebuild(model: onnx.ModelProto):
     # strict: every parameter and buffer must come from the file, none may be left at random.
     module.load_state_dict({k: weights[k] for k in module.state_dict()}, strict=True)
     return module.eval(), net.eval(), meta
+
+
+def sequence_scores(meta: dict, module, net, ds: data.Dataset) -> list[np.ndarray]:
+    """The scores the operator would stream for every event, one array per entity."""
+    if meta["vigil.kind"] == "step":
+        return step_scores(module, ds)
+    t = int(meta["vigil.window"])
+    return [window_scores(net, data.windows(s.x, t)) for s in ds.sequences]
 
 
 def check_fixture(module, path: str):
@@ -76,10 +84,7 @@ def main():
     ds = data.load_csv(args.data, meta["vigil.feature_names"].split(","))
     if not ds.labelled:
         sys.exit(f"{args.data} has no label column: nothing to recheck")
-    if meta["vigil.kind"] == "step":
-        scores = RecurrentTask.scores(net, ds)
-    else:
-        scores = window_scores(net, data.dataset_windows(ds, int(meta["vigil.window"]))[0])
+    scores = np.concatenate(sequence_scores(meta, module, net, ds))
     fresh = report.metrics(ds.labels(), scores, float(meta["vigil.threshold"]))
     shipped = json.loads(meta["vigil.test_metrics"])
     print(f"{meta['vigil.name']} {meta['vigil.version']} on {args.data} ({len(ds.sequences)} entities, "

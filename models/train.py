@@ -18,11 +18,12 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vigil_models import data, export, nets, report  # noqa: E402
+from vigil_models.data import Dataset, Sequence  # noqa: E402
 from vigil_models.train_loop import (AutoEncoderTask, FitConfig, RecurrentTask, WindowTask,  # noqa: E402
-                                     cross_validate, selection_score, train_one)
+                                     cross_validate, selection_score, step_scores, train_one)
 
 VERSION = "1.0.0"
-WINDOW = 16
+WINDOW = 32
 # Hidden-unit noise injected while training the supervised nets (see nets.HiddenNoise).
 HIDDEN_NOISE = 0.05
 
@@ -50,7 +51,12 @@ def builders(f: int):
     }
 
 
-def recurrent_builder(cell: str, f: int):
+def recurrent_builder(candidate: str, f: int):
+    """candidate: a cell ("gru") for the supervised classifier, "<cell>-forecaster" for the
+    unsupervised forecaster (no hidden-unit noise: its target is the data itself)."""
+    cell, _, head = candidate.partition("-")
+    if head:
+        return lambda hp: nets.RecurrentNet(cell, f, hp["hidden"], hp["dropout"], 0.0, "forecaster")
     return lambda hp: nets.RecurrentNet(cell, f, hp["hidden"], hp["dropout"], HIDDEN_NOISE)
 
 
@@ -58,16 +64,30 @@ def quick_space(space: dict) -> dict:
     return {k: (v if k in ("hidden", "channels", "bottleneck") else v[:1]) for k, v in space.items()}
 
 
-def evaluate(model, task, val_ds, test_ds, labelled: bool, alert_rate: float):
+def guard_threshold(family: str, thr: float, val_scores: np.ndarray, max_share: float) -> float:
+    """A threshold that would flag more than max_share of validation events is an all-alert
+    model in disguise: say so and raise it to the (1 - max_share) quantile."""
+    share = float(np.mean(val_scores >= thr))
+    if share <= max_share:
+        return thr
+    raised = float(np.quantile(val_scores, 1 - max_share))
+    log(f"  WARNING {family}: threshold {thr:.6g} would flag {share:.1%} of validation events "
+        f"(more than --max-alert-share {max_share:.0%}); raised to {raised:.6g}, the {1 - max_share:.2f} quantile")
+    return raised
+
+
+def evaluate(family, model, task, val_ds, test_ds, labelled: bool, alert_rate: float, max_share: float):
     """Threshold on validation (max F1, or the (1 - alert_rate) quantile without labels or when
-    validation holds one class only), then metrics on validation and test at that threshold."""
+    validation holds one class only; never flagging more than max_share of validation events),
+    then metrics on validation and test."""
     val_scores = task.scores(model, val_ds)
     if not labelled:
         return float(np.quantile(val_scores, 1 - alert_rate)), None, None, None
     if not data.has_both_classes(val_ds):
+        # One class in validation: no F1 to maximise; the unlabelled rule instead (train.py notes it).
         thr = float(np.quantile(val_scores, 1 - alert_rate))
     else:
-        thr = report.max_f1_threshold(val_ds.labels(), val_scores)
+        thr = guard_threshold(family, report.max_f1_threshold(val_ds.labels(), val_scores), val_scores, max_share)
     val_m = report.metrics(val_ds.labels(), val_scores, thr)
     if test_ds is None:
         return thr, val_m, None, None
@@ -81,11 +101,19 @@ def main():
     ap.add_argument("--test-data", help="separate test CSV (another generator seed); metrics are reported on it")
     ap.add_argument("--out", required=True, help="folder for <family>.onnx, fixtures/ and reports/")
     ap.add_argument("--families", default="recurrent,cnn,autoencoder")
-    ap.add_argument("--cells", default="lstm,gru,rnn", help="recurrent cell types to compare on validation")
+    ap.add_argument("--cells", default="lstm,gru,rnn",
+                    help="supervised recurrent cell types to compare on validation (labelled CSVs); '' for none")
+    ap.add_argument("--forecaster", default="gru",
+                    help="cell of the unsupervised recurrent forecaster, a candidate beside the supervised cells "
+                         "(the recurrent model when the CSV has no labels); 'none' to leave it out")
     ap.add_argument("--features", help="comma-separated feature columns (default: every non-reserved column)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="small data, few epochs: a CI smoke run")
+    ap.add_argument("--medium", action="store_true",
+                    help="all the data, 2-fold CV over the quick grid, shorter fits: ~1/3 of full mode's time")
+    ap.add_argument("--max-alert-share", type=float, default=0.05,
+                    help="a chosen threshold never flags more than this share of validation events")
     ap.add_argument("--alert-rate", type=float, default=0.01,
                     help="without labels: alert on this share of validation scores")
     ap.add_argument("--threads", type=int, default=2)
@@ -100,10 +128,12 @@ def main():
         if args.test_data else None
     families = args.families.split(",")
     if not ds.labelled:
-        log(f"{args.data} has no 'label' column: training the autoencoder only (the supervised recurrent "
-            f"and CNN models need labels); its threshold is the {1 - args.alert_rate:.3f} quantile of "
+        log(f"{args.data} has no 'label' column: training the recurrent forecaster and the autoencoder "
+            f"(the CNN is supervised); thresholds are the {1 - args.alert_rate:.3f} quantile of "
             f"validation scores and no precision/recall can be reported.")
-        families = ["autoencoder"]
+        families = [fam for fam in families if fam != "cnn"]
+        if args.forecaster == "none":
+            families = [fam for fam in families if fam != "recurrent"]
     if test is not None and not test.labelled:
         log(f"{args.test_data} has no labels: no test metrics.")
         test = None
@@ -121,9 +151,9 @@ def main():
         f"{len(test.sequences) if test else 0} entities")
 
     # CV only ranks candidates, so its fits get a shorter budget than the final fit.
-    cv_epochs, cv_patience = (2, 2) if args.quick else (6, 2)
-    final_epochs, final_patience = (4, 2) if args.quick else (60, 5)
-    folds = 2 if args.quick else args.folds
+    cv_epochs, cv_patience = (2, 2) if args.quick else (2, 2) if args.medium else (6, 2)
+    final_epochs, final_patience = (4, 2) if args.quick else (12, 3) if args.medium else (60, 5)
+    folds = 2 if args.quick or args.medium else args.folds
     augment = data.Augment()
     os.makedirs(os.path.join(args.out, "fixtures"), exist_ok=True)
     os.makedirs(os.path.join(args.out, "reports"), exist_ok=True)
@@ -131,20 +161,23 @@ def main():
     for family in families:
         t0 = time.time()
         log(f"== {family}")
-        space = quick_space(SPACES[family]) if args.quick else SPACES[family]
+        space = quick_space(SPACES[family]) if args.quick or args.medium else SPACES[family]
         cv_cfg = FitConfig(lr=LR[family], max_epochs=cv_epochs, patience=cv_patience)
         final_cfg = FitConfig(lr=LR[family], max_epochs=final_epochs, patience=final_patience)
         extra = {}
         if family == "recurrent":
-            task = RecurrentTask(augment)
+            candidates = ([c for c in args.cells.split(",") if c] if ds.labelled else []) + \
+                ([f"{args.forecaster}-forecaster"] if args.forecaster != "none" else [])
             trials = {}
-            for cell in args.cells.split(","):
-                m, h = train_one(recurrent_builder(cell, f), task, CELL_TRIAL, train_ds, val_ds, final_cfg, args.seed)
-                trials[cell] = round(selection_score(m, task, val_ds), 4)
-                log(f"  cell {cell}: validation {'AP' if data.has_both_classes(val_ds) else '-loss'} {trials[cell]} ({h})")
-            cell = max(trials, key=trials.get)
-            build = recurrent_builder(cell, f)
-            extra = {"cell": cell, "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
+            for cand in candidates if len(candidates) > 1 else []:  # one candidate: nothing to compare
+                m, h = train_one(recurrent_builder(cand, f), recurrent_task(cand, augment), CELL_TRIAL,
+                                 train_ds, val_ds, final_cfg, args.seed)
+                trials[cand] = round(selection_score(m, recurrent_task(cand, augment), val_ds), 4)
+                log(f"  {cand}: validation {'AP' if data.has_both_classes(val_ds) else '-loss'} {trials[cand]} ({h})")
+            choice = max(trials, key=trials.get) if trials else candidates[0]
+            build, task = recurrent_builder(choice, f), recurrent_task(choice, augment)
+            extra = {"cell": choice.partition("-")[0], "head": "forecaster" if "-" in choice else "classifier",
+                     "cell_trial_val_ap": trials, "cell_trial_hparams": CELL_TRIAL}
         elif family == "cnn":
             task, build = WindowTask(WINDOW, augment), builders(f)["cnn"]
         else:
@@ -153,16 +186,21 @@ def main():
         log(f"  chosen by {folds}-fold CV: {hp}")
         model, hist = train_one(build, task, hp, train_ds, val_ds, final_cfg, args.seed)
         log(f"  final fit: {hist}")
-        thr, val_m, test_m, test_scores = evaluate(model, task, val_ds, test, ds.labelled, args.alert_rate)
+        thr, val_m, test_m, test_scores = evaluate(family, model, task, val_ds, test, ds.labelled, args.alert_rate,
+                                                   args.max_alert_share)
         log(f"  threshold {thr:.6g}; validation {val_m}; test {test_m}")
         if test_scores is not None:
             curves[family] = (test.labels(), test_scores)
 
-        hparams = {**hp, **({"cell": extra["cell"]} if extra else {}), "window": WINDOW if family != "recurrent" else None,
-                   "hidden_noise": HIDDEN_NOISE if family != "autoencoder" else 0.0,
-                   "augment": augment.__dict__ if family != "autoencoder" else None,
+        supervised = family == "cnn" or extra.get("head") == "classifier"
+        hparams = {**hp, **({"cell": extra["cell"], "head": extra["head"]} if extra else {}),
+                   "window": WINDOW if family != "recurrent" else None,
+                   "hidden_noise": HIDDEN_NOISE if supervised else 0.0,
+                   "augment": augment.__dict__ if supervised else None,
                    "lr": final_cfg.lr, "lr_gamma": final_cfg.gamma, "max_epochs": final_cfg.max_epochs,
-                   "patience": final_cfg.patience, "cv_folds": folds, "quick": args.quick}
+                   "patience": final_cfg.patience, "cv_folds": folds, "quick": args.quick, "medium": args.medium,
+                   "normalisation": "per-key running mean/variance in state" if family == "recurrent"
+                   else "per-window mean/std of the older events"}
         hparams = {k: v for k, v in hparams.items() if v is not None}
         meta = {
             "vigil.contract": "1", "vigil.name": family, "vigil.version": f"{VERSION}+{ds.sha256[:8]}",
@@ -183,7 +221,7 @@ def main():
             write_step_fixture(fixture, model, fixture_ds, rng)
         else:
             meta["vigil.window"] = WINDOW
-            export.export_window(model, WINDOW, path, meta)
+            export.export_window(model, WINDOW, f, path, meta)
             w = data.dataset_windows(fixture_ds, WINDOW)[0]
             export.write_parity_fixtures(fixture, family, nets.WindowScorer(model),
                                          lambda b: {"window": w[rng.choice(len(w), b, replace=False)]})
@@ -200,26 +238,45 @@ def main():
     log(f"total {summary['wall_seconds']}s")
 
 
+def recurrent_task(candidate: str, augment):
+    """Forecasters learn the data itself: no augmentation (it would add noise to the targets)."""
+    return RecurrentTask(None if candidate.endswith("-forecaster") else augment)
+
+
 def write_step_fixture(path, net, ds, rng):
-    """Parity inputs for the step model: real rows, and the real states the net reaches after
-    a random number of steps of the same entity (zero states would test only half the graph)."""
-    step = nets.RecurrentStep(net)
+    """Parity inputs for the step model: real rows, and the real states (cell, normaliser,
+    forecast, error scale) the graph reaches after a random number of steps of the same entity
+    (zero states would test only half the graph)."""
+    step = nets.RecurrentStep(net).eval()
 
     def make(b):
-        xs, states = [], []
-        for e in rng.choice(len(ds.sequences), b, replace=len(ds.sequences) < b):
-            seq = ds.sequences[e].x
-            t = int(rng.integers(1, len(seq)))
-            with torch.no_grad():
-                _, st = net(torch.from_numpy(seq[:t])[None])
-            st = st if isinstance(st, tuple) else (st,)
-            xs.append(seq[t])
-            states.append([s[0, 0].numpy() for s in st])
-        inputs = {"x": np.stack(xs)}
+        picks = rng.choice(len(ds.sequences), b, replace=len(ds.sequences) < b)
+        seqs = [ds.sequences[e].x for e in picks]
+        ts = [int(rng.integers(1, len(x))) for x in seqs]
+        states, kept = step.zero_states(b), [None] * b
+        with torch.no_grad():
+            for t in range(max(ts) + 1):
+                for i in range(b):
+                    if ts[i] == t:
+                        kept[i] = [s[i].numpy().copy() for s in states]
+                if t < max(ts):
+                    x = torch.from_numpy(np.stack([x[min(t, len(x) - 1)] for x in seqs]))
+                    states = step(x, *states)[1:]
+        inputs = {"x": np.stack([x[t] for x, t in zip(seqs, ts)])}
         for i in range(step.n_states):
-            inputs[f"state_in_{i}"] = np.stack([s[i] for s in states])
+            inputs[f"state_in_{i}"] = np.stack([k[i] for k in kept])
         return inputs
     export.write_parity_fixtures(path, "recurrent", step, make)
+    # And a stream: one key's first events from zero states, each step's states fed back, so the
+    # Java side checks the normaliser's warm-up and the state loop, not only single steps.
+    x = ds.sequences[0].x[:60]
+    scores = step_scores(step, Dataset(ds.feature_names, [Sequence("fixture", x, None)], ds.sha256))[0]
+    with open(path) as f:
+        fixture = json.load(f)
+    fixture["stream"] = {"x": {"shape": list(x.shape), "data": [float(v) for v in x.ravel()]},
+                         "scores": [float(v) for v in scores]}
+    with open(path, "w") as f:
+        json.dump(fixture, f)
 
 
 def fmt(v) -> str:
@@ -233,7 +290,7 @@ def results_table(summary) -> str:
         if not isinstance(s, dict) or not s.get("test"):
             continue
         m = s["test"]
-        name = f"{family} ({s['cell']})" if "cell" in s else family
+        name = f"{family} ({s['cell']}{' forecaster' if s.get('head') == 'forecaster' else ''})" if "cell" in s else family
         rows.append(f"| {name} | {m['threshold']:.4g} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
                     f"{m['specificity']:.3f} | {fmt(m['roc_auc'])} | {fmt(m['pr_auc'])} | {m['tp']} | {m['fp']} | "
                     f"{m['tn']} | {m['fn']} |")

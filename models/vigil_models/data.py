@@ -166,7 +166,7 @@ def dataset_windows(ds: Dataset, t: int):
 
 @dataclass
 class Augment:
-    """Training-time augmentation for the supervised models, in normalised units' spirit:
+    """Training-time augmentation for the supervised models, relative to each sample's scale:
     jitter = small i.i.d. Gaussian noise on every value (sensor noise); scaling = a random
     per-sample, per-feature gain; time shift = a small random offset of where history starts.
     (Noise injection into hidden units lives in the networks, see nets.py.)"""
@@ -174,8 +174,9 @@ class Augment:
     scale: float = 0.05
     max_shift: int = 3
 
-    def values(self, x: np.ndarray, rng: np.random.Generator, std: np.ndarray) -> np.ndarray:
-        """x: [B, ..., F]. Noise is scaled by each feature's training std."""
+    def values(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """x: [B, T, F]. Noise is scaled by each sample's own per-feature std (scale-free)."""
+        std = x.std(axis=-2, keepdims=True)
         gain = rng.normal(1.0, self.scale, size=(x.shape[0],) + (1,) * (x.ndim - 2) + (x.shape[-1],))
         noise = rng.normal(0.0, self.jitter, size=x.shape) * std
         return (x * gain + noise).astype(np.float32)

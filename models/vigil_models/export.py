@@ -43,31 +43,31 @@ def _export(module, args, names_in, names_out, path, metadata: dict):
 def export_step(net: RecurrentNet, path: str, metadata: dict):
     step = RecurrentStep(net).eval()
     n = step.n_states
-    f = net.norm.mean.shape[0]
-    args = (torch.zeros(2, f),) + tuple(torch.zeros(2, net.hidden) for _ in range(n))
-    _export(step, args, ["x"] + [f"state_in_{i}" for i in range(n)],
+    metadata = {**metadata, "vigil.states": ",".join(step.state_names)}
+    _export(step, (torch.zeros(2, net.features),) + step.zero_states(2), ["x"] + [f"state_in_{i}" for i in range(n)],
             ["score"] + [f"state_out_{i}" for i in range(n)], path, metadata)
 
 
-def export_window(net, window: int, path: str, metadata: dict):
-    f = net.norm.mean.shape[0]
-    _export(WindowScorer(net).eval(), (torch.zeros(2, window, f),), ["window"], ["score"], path, metadata)
+def export_window(net, window: int, features: int, path: str, metadata: dict):
+    _export(WindowScorer(net).eval(), (torch.zeros(2, window, features),), ["window"], ["score"], path, metadata)
 
 
 def check_step_matches_sequence(net: RecurrentNet, x: np.ndarray, tol: float = 1e-5):
-    """The exported single-step cell must reproduce the trained sequence network: step through
-    one sequence from a zero state, feeding states back like the operator does."""
+    """The exported single-step graph must reproduce the trained sequence network: step through
+    one sequence from zero states, feeding states back like the operator does, and compare the
+    classifier's probabilities (or the forecaster's forecasts) with the network's."""
     step = RecurrentStep(net).eval()
     with torch.no_grad():
-        expected = torch.sigmoid(net(torch.from_numpy(x)[None])[0])[0]
-        states = tuple(torch.zeros(1, net.hidden) for _ in range(step.n_states))
-        got = []
+        z, _ = net.scale.sequences(torch.from_numpy(x)[None])
+        out = net(z)[0][0]
+        expected = torch.sigmoid(out) if net.head_kind == "classifier" else out
+        states, got = step.zero_states(1), []
         for row in torch.from_numpy(x):
             score, *states = step(row[None], *states)
-            got.append(score[0])
+            got.append(score[0] if net.head_kind == "classifier" else states[step.state_names.index("forecast")][0])
     diff = float((torch.stack(got) - expected).abs().max())
     if diff > tol:
-        raise RuntimeError(f"step cell differs from the sequence network by {diff}")
+        raise RuntimeError(f"step graph differs from the sequence network by {diff}")
 
 
 def _dims(value_info):
@@ -108,12 +108,18 @@ def contract_problems(model: onnx.ModelProto) -> list[str]:
     if "score" not in outputs or len(_dims(outputs["score"])) != 1:
         p.append("output 'score' [B] missing")
     if kind == "step":
-        n = {"lstm": 2, "gru": 1, "rnn": 1}.get(meta.get("vigil.cell"))
-        if n is None:
+        cells = {"lstm": 2, "gru": 1, "rnn": 1}.get(meta.get("vigil.cell"))
+        if cells is None:
             return p + [f"vigil.cell is {meta.get('vigil.cell')!r}, expected lstm|gru|rnn"]
+        # vigil.states names every state pair (cell states first, then per-key normaliser etc.).
+        names = meta["vigil.states"].split(",") if "vigil.states" in meta else ["h", "c"][:cells]
+        n = len(names)
+        if names[:cells] != ["h", "c"][:cells]:
+            p.append(f"vigil.states {names} does not start with the {meta['vigil.cell']} cell states")
         want_in = ["x"] + [f"state_in_{i}" for i in range(n)]
         if sorted(inputs) != sorted(want_in) or sorted(outputs) != sorted(["score"] + [f"state_out_{i}" for i in range(n)]):
-            return p + [f"inputs {sorted(inputs)} / outputs {sorted(outputs)} do not match a {meta['vigil.cell']} step model"]
+            return p + [f"inputs {sorted(inputs)} / outputs {sorted(outputs)} do not match a {meta['vigil.cell']} step model "
+                        f"with states {names}"]
         if _dims(inputs["x"])[1:] != [f]:
             p.append(f"x is {_dims(inputs['x'])}, expected [B, {f}]")
         for i in range(n):

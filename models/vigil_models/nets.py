@@ -14,20 +14,72 @@ CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 STATES = {"lstm": 2, "gru": 1, "rnn": 1}
 
 
-class Normalizer(nn.Module):
-    """(x - mean) / std with statistics fitted on training rows only."""
+class RunningScale(nn.Module):
+    """Per-key normalisation carried in state: an exponentially weighted running mean and
+    variance per feature over the key's last ~`horizon` events (plain averages while the key
+    is younger: the weight is 1/min(n+1, horizon)), so a model trained on some entities serves
+    others of any scale. An event is normalised by the statistics of the events before it (an
+    anomaly cannot hide itself); once warm, each update is clipped to `clip_update` standard
+    deviations, so one spike cannot blow up the scale. The z-values are 0 for the first
+    `warmup` events of a key (no scale yet) and clipped to +-`clip`.
 
-    def __init__(self, features: int):
+    Everything is plain tensor arithmetic, so training (over sequences) and the exported step
+    graph (one event at a time, the statistics fed back by the operator) compute the same."""
+
+    def __init__(self, horizon: int = 200, warmup: int = 8, clip: float = 10.0, clip_update: float = 4.0):
         super().__init__()
-        self.register_buffer("mean", torch.zeros(features))
-        self.register_buffer("std", torch.ones(features))
+        self.horizon, self.warmup, self.clip, self.clip_update = float(horizon), float(warmup), clip, clip_update
 
-    def fit(self, rows):
-        self.mean.copy_(torch.as_tensor(rows.mean(axis=0)))
-        self.std.copy_(torch.as_tensor(rows.std(axis=0)).clamp_min(1e-6))
+    def scale(self, mean, var):
+        # A floor relative to the level keeps a flat series (or a stuck sensor) finite at any scale.
+        return torch.sqrt(var + (1e-4 * mean) ** 2 + 1e-12)
 
-    def forward(self, x):
-        return (x - self.mean) / self.std
+    def step(self, x, n, mean, var):
+        """x [B,F], n [B,1], mean/var [B,F] -> z [B,F], warm [B,1] (0/1), (n, mean, var) updated."""
+        s = self.scale(mean, var)
+        warm = (n >= self.warmup).float()
+        z = warm * torch.clamp((x - mean) / s, -self.clip, self.clip)
+        d = x - mean
+        bound = warm * self.clip_update * s + (1 - warm) * d.abs()
+        d = torch.maximum(torch.minimum(d, bound), -bound)
+        a = 1.0 / torch.clamp(n + 1, max=self.horizon)
+        mean = mean + a * d
+        var = (1 - a) * (var + a * d * d)
+        return z, warm, (torch.clamp(n + 1, max=self.horizon), mean, var)
+
+    def zeros(self, b: int, f: int):
+        return torch.zeros(b, 1), torch.zeros(b, f), torch.zeros(b, f)
+
+    @torch.no_grad()
+    def sequences(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x [B,S,F] raw -> z [B,S,F], warm [B,S]: the step applied along time from zero state."""
+        n, mean, var = self.zeros(x.shape[0], x.shape[2])
+        zs, ws = [], []
+        for t in range(x.shape[1]):
+            z, w, (n, mean, var) = self.step(x[:, t], n, mean, var)
+            zs.append(z)
+            ws.append(w[:, 0])
+        return torch.stack(zs, 1), torch.stack(ws, 1)
+
+
+class WindowScale(nn.Module):
+    """Per-window normalisation for window models: each feature is centred on the median of the
+    window's older events (all but the newest, the one scored) and divided by their median
+    absolute deviation, so the model sees shapes, not levels or units, and its score means the
+    same on every key. Median and MAD, not mean and std: an anomaly episode inside the window
+    (a level shift of a few steps) moves them little, so the newest event still stands out."""
+
+    def __init__(self, clip: float = 10.0):
+        super().__init__()
+        self.clip = clip
+
+    def forward(self, w):  # [B,T,F] -> [B,T,F]
+        ctx = w[:, :-1]
+        k = (ctx.shape[1] - 1) // 2
+        med = torch.sort(ctx, dim=1)[0][:, k:k + 1]
+        mad = torch.sort((ctx - med).abs(), dim=1)[0][:, k:k + 1]
+        s = 1.4826 * mad + 1e-4 * med.abs() + 1e-6
+        return torch.clamp((w - med) / s, -self.clip, self.clip)
 
 
 class HiddenNoise(nn.Module):
@@ -43,55 +95,107 @@ class HiddenNoise(nn.Module):
 
 
 class RecurrentNet(nn.Module):
-    """One-layer LSTM / GRU / vanilla RNN over whole per-entity sequences from a zero state
-    (the operator's state for a key's first event), a logit per step."""
+    """One-layer LSTM / GRU / vanilla RNN over a key's per-key normalised events (see
+    RunningScale) from a zero state. Two heads:
+    - "classifier" (supervised): a logit per step, score = its probability;
+    - "forecaster" (no labels needed): the next event's normalised features; its score is the
+      larger of the forecast error normalised by the key's own running error scale and the
+      event's mean squared z-value against the key's running statistics (see RecurrentStep)."""
 
-    def __init__(self, cell: str, features: int, hidden: int, dropout: float, noise: float):
+    def __init__(self, cell: str, features: int, hidden: int, dropout: float, noise: float,
+                 head: str = "classifier"):
         super().__init__()
-        self.cell, self.hidden = cell, hidden
-        self.norm = Normalizer(features)
+        self.cell, self.hidden, self.features, self.head_kind = cell, hidden, features, head
+        self.scale = RunningScale()
         self.rnn = CELLS[cell](features, hidden, batch_first=True)
         self.noise = HiddenNoise(noise)
         self.drop = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden, 1)
+        self.head = nn.Linear(hidden, 1 if head == "classifier" else features)
 
-    def forward(self, x, state=None):  # x [B, S, F] -> logits [B, S], final state
-        h, state = self.rnn(self.norm(x), state)
-        return self.head(self.drop(self.noise(h))).squeeze(-1), state
+    def forward(self, z, state=None):  # z [B,S,F] normalised -> [B,S] logits or [B,S,F] forecasts
+        h, state = self.rnn(z, state)
+        out = self.head(self.drop(self.noise(h)))
+        return (out.squeeze(-1) if self.head_kind == "classifier" else out), state
+
+
+class ErrorScale(nn.Module):
+    """The forecaster's score: squared forecast error (mean over features, normalised units)
+    divided by the key's running mean of that error (weight 1/min(n+1, horizon), updates
+    clipped to `clip_update` times the current scale), so a score of 1 is the key's usual
+    error and one threshold serves every key. 0 until the key has `warmup` errors."""
+
+    def __init__(self, horizon: int = 200, warmup: int = 16, clip_update: float = 10.0, floor: float = 1e-3):
+        super().__init__()
+        self.horizon, self.warmup, self.clip_update, self.floor = float(horizon), float(warmup), clip_update, floor
+
+    def step(self, err, active, n, scale):
+        """err, active (0/1: the key's normaliser is warm), n, scale [B,1] -> score [B], (n, scale)."""
+        warm = active * (n >= self.warmup).float()
+        score = (warm * err / (scale + self.floor)).squeeze(-1)
+        capped = torch.minimum(err, warm * self.clip_update * (scale + self.floor) + (1 - warm) * err)
+        a = active / torch.clamp(n + 1, max=self.horizon)
+        return score, (torch.clamp(n + active, max=self.horizon), scale + a * (capped - scale))
 
 
 class RecurrentStep(nn.Module):
-    """One step of a trained RecurrentNet, written out with explicit gate arithmetic so the
-    ONNX graph is plain Gemm / Sigmoid / Tanh (no TracerWarnings, readable by any runtime).
-    Gate layouts follow torch.nn: LSTM (i, f, g, o), GRU (r, z, n)."""
+    """One step of a trained RecurrentNet as the operator calls it: raw event in, score out;
+    the per-key normaliser's statistics, the cell state and (forecaster) the last forecast and
+    the running error scale all travel as state tensors. Gate arithmetic is written out so the
+    ONNX graph is plain Gemm / Sigmoid / Tanh. Gate layouts follow torch.nn: LSTM (i, f, g, o),
+    GRU (r, z, n).
+
+    State order: cell states (LSTM h, c; GRU / RNN h), then scale_n [1], scale_mean [F],
+    scale_var [F], and for the forecaster forecast [F], error_n [1], error_scale [1]."""
 
     def __init__(self, net: RecurrentNet):
         super().__init__()
         self.net = net
-        self.n_states = STATES[net.cell]
+        self.errors = ErrorScale()
+        self.n_cell = STATES[net.cell]
+        self.state_names = (["h", "c"][:self.n_cell] + ["scale_n", "scale_mean", "scale_var"]
+                            + (["forecast", "error_n", "error_scale"] if net.head_kind == "forecaster" else []))
+        self.n_states = len(self.state_names)
 
-    def forward(self, x, *states):  # x [B, F], states [B, H] -> score [B], states [B, H]
+    def state_sizes(self):
+        f, h = self.net.features, self.net.hidden
+        sizes = {"h": h, "c": h, "scale_n": 1, "scale_mean": f, "scale_var": f, "forecast": f, "error_n": 1, "error_scale": 1}
+        return [sizes[n] for n in self.state_names]
+
+    def zero_states(self, b: int):
+        return tuple(torch.zeros(b, k) for k in self.state_sizes())
+
+    def cell(self, z, states):
         r = self.net.rnn
-        xn = self.net.norm(x)
-        gi = F.linear(xn, r.weight_ih_l0, r.bias_ih_l0)
+        gi = F.linear(z, r.weight_ih_l0, r.bias_ih_l0)
         gh = F.linear(states[0], r.weight_hh_l0, r.bias_hh_l0)
         if self.net.cell == "lstm":
             i, f, g, o = (gi + gh).chunk(4, dim=1)
             c = torch.sigmoid(f) * states[1] + torch.sigmoid(i) * torch.tanh(g)
-            h = torch.sigmoid(o) * torch.tanh(c)
-            new_states = (h, c)
-        elif self.net.cell == "gru":
+            return (torch.sigmoid(o) * torch.tanh(c), c)
+        if self.net.cell == "gru":
             ir, iz, in_ = gi.chunk(3, dim=1)
             hr, hz, hn = gh.chunk(3, dim=1)
-            rg, z = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
+            rg, zg = torch.sigmoid(ir + hr), torch.sigmoid(iz + hz)
             n = torch.tanh(in_ + rg * hn)
-            h = (1 - z) * n + z * states[0]
-            new_states = (h,)
-        else:
-            h = torch.tanh(gi + gh)
-            new_states = (h,)
-        score = torch.sigmoid(self.net.head(h)).squeeze(-1)
-        return (score,) + new_states
+            return ((1 - zg) * n + zg * states[0],)
+        return (torch.tanh(gi + gh),)
+
+    def forward(self, x, *states):  # x [B,F], states -> score [B], new states
+        k = self.n_cell
+        z, warm, scale_states = self.net.scale.step(x, *states[k:k + 3])
+        cell_states = self.cell(z, states[:k])
+        out = self.net.head(cell_states[0])
+        if self.net.head_kind == "classifier":
+            return (torch.sigmoid(out).squeeze(-1),) + cell_states + scale_states
+        forecast, err_n, err_scale = states[k + 3:]
+        # The forecast made at the previous event is judged against this one, in its units.
+        err = warm * ((z - forecast) ** 2).mean(dim=1, keepdim=True)
+        score, err_states = self.errors.step(err, warm, err_n, err_scale)
+        # Also how far the event sits from the key's own running normal (mean z², 1 on average):
+        # a level shift stays visible for its whole episode, when the forecast has already
+        # followed it. Both terms are in the key's own units, so the score transfers.
+        score = torch.maximum(score, (z * z).mean(dim=1))
+        return (score,) + cell_states + scale_states + (out,) + err_states
 
 
 class CNNNet(nn.Module):
@@ -102,7 +206,7 @@ class CNNNet(nn.Module):
 
     def __init__(self, features: int, channels: int, dropout: float, noise: float, kernel: int = 3):
         super().__init__()
-        self.norm = Normalizer(features)
+        self.norm = WindowScale()
         self.conv1 = nn.Conv1d(features, channels, kernel, padding=kernel // 2)
         self.conv2 = nn.Conv1d(channels, channels, kernel, padding=kernel // 2)
         self.noise = HiddenNoise(noise)
@@ -128,7 +232,7 @@ class AutoEncoder(nn.Module):
     def __init__(self, features: int, window: int, hidden: int, bottleneck: int, dropout: float):
         super().__init__()
         d = features * window
-        self.norm = Normalizer(features)
+        self.norm = WindowScale()
         self.encoder = nn.Sequential(nn.Linear(d, hidden), nn.ReLU(), nn.Dropout(dropout),
                                      nn.Linear(hidden, bottleneck), nn.ReLU())
         self.decoder = nn.Sequential(nn.Linear(bottleneck, hidden), nn.ReLU(), nn.Linear(hidden, d))

@@ -51,74 +51,107 @@ def fit(model, task, train, val, cfg: FitConfig, rng: np.random.Generator) -> di
     return {"epochs_run": epoch, "best_epoch": best_epoch, "best_val_loss": round(best, 6)}
 
 
-def _std(model) -> np.ndarray:
-    return model.norm.std.numpy()
-
-
 class RecurrentTask:
-    """Per-step labels over whole entity sequences, each from a zero state (the operator's
-    state for a key's first event). Truncated BPTT: a batch of sequences is walked in chunks
-    of `chunk` steps, one optimiser update per chunk, the state carried (detached) from chunk
-    to chunk exactly as the operator carries it from event to event. Sequences of different
-    lengths are right-padded and masked (padding after the end cannot change earlier outputs)."""
+    """Whole entity sequences, each from a zero state (the operator's state for a key's first
+    event), normalised per key by the net's RunningScale exactly as the exported step does.
+    Truncated BPTT: a batch of sequences is walked in chunks of `chunk` steps, one optimiser
+    update per chunk, the state carried (detached) from chunk to chunk exactly as the operator
+    carries it from event to event. Sequences of different lengths are right-padded and masked.
+    Classifier: per-step labels (BCE). Forecaster: no labels, next-event forecast in normalised
+    units (Huber loss: robust to the anomalies hidden in unlabelled data). Steps of a key's
+    warm-up (no scale yet) are masked out of the loss."""
 
-    def __init__(self, augment: Augment | None, batch_size: int = 16, chunk: int = 25):
+    def __init__(self, augment: Augment | None, batch_size: int = 16, chunk: int = 50):
         self.augment, self.batch_size, self.chunk = augment, batch_size, chunk
         self._state = None  # carried between the chunks of one batch
 
     @staticmethod
     def prepare(ds: Dataset):
-        return [(s.x, s.y) for s in ds.sequences]
+        from .nets import RunningScale  # the normaliser has no parameters: one pass per dataset
+        lengths = [len(s.x) for s in ds.sequences]
+        xb = np.stack([np.concatenate([s.x, np.repeat(s.x[-1:], max(lengths) - len(s.x), 0)]) for s in ds.sequences])
+        z, warm = RunningScale().sequences(torch.from_numpy(xb))
+        return [(z[i, :n].numpy(), s.y if s.y is not None else np.zeros(n, dtype=np.int8), warm[i, :n].numpy())
+                for i, (s, n) in enumerate(zip(ds.sequences, lengths))]
 
     @staticmethod
     def _pad(seqs):
-        n = max(len(x) for x, _ in seqs)
-        xb = np.zeros((len(seqs), n, seqs[0][0].shape[1]), dtype=np.float32)
+        n = max(len(z) for z, _, _ in seqs)
+        zb = np.zeros((len(seqs), n, seqs[0][0].shape[1]), dtype=np.float32)
         yb = np.zeros((len(seqs), n), dtype=np.float32)
         mb = np.zeros((len(seqs), n), dtype=np.float32)
-        for i, (x, y) in enumerate(seqs):
-            xb[i, :len(x)], yb[i, :len(y)], mb[i, :len(x)] = x, y, 1
-        return torch.from_numpy(xb), torch.from_numpy(yb), torch.from_numpy(mb)
+        for i, (z, y, w) in enumerate(seqs):
+            zb[i, :len(z)], yb[i, :len(y)], mb[i, :len(z)] = z, y, w
+        return torch.from_numpy(zb), torch.from_numpy(yb), torch.from_numpy(mb)
 
     def batches(self, model, data, rng):
         perm = rng.permutation(len(data))
         for a in range(0, len(data), self.batch_size):
             seqs = []
             for i in perm[a:a + self.batch_size]:
-                x, y = data[i]
+                z, y, w = data[i]
                 if self.augment:
-                    # Time shift: start the zero state a few steps later in the sequence.
+                    # Time shift: the key's history starts a few steps later.
                     o = int(rng.integers(0, self.augment.max_shift + 1))
-                    x, y = self.augment.values(x[o:][None], rng, _std(model))[0], y[o:]
-                seqs.append((x, y))
-            x, y, m = self._pad(seqs)
-            for c in range(0, x.shape[1], self.chunk):
-                yield x[:, c:c + self.chunk], y[:, c:c + self.chunk], m[:, c:c + self.chunk], c == 0
+                    z, y, w = self.augment.values(z[o:][None], rng)[0], y[o:], w[o:]
+                seqs.append((z, y, w))
+            z, y, m = self._pad(seqs)
+            for c in range(0, z.shape[1], self.chunk):
+                yield z[:, c:c + self.chunk], y[:, c:c + self.chunk], m[:, c:c + self.chunk], c == 0
+
+    @staticmethod
+    def _loss_terms(model, out, z, y, m):
+        if model.head_kind == "classifier":
+            return F.binary_cross_entropy_with_logits(out, y, reduction="none"), m
+        # The output at step t forecasts step t+1 (within the chunk).
+        per_step = F.smooth_l1_loss(out[:, :-1], z[:, 1:], reduction="none").mean(dim=2)
+        return per_step, m[:, :-1] * m[:, 1:]
 
     def loss(self, model, batch):
-        x, y, m, first = batch
-        logits, state = model(x, None if first else self._state)
+        z, y, m, first = batch
+        out, state = model(z, None if first else self._state)
         self._state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
-        per_step = F.binary_cross_entropy_with_logits(logits, y, reduction="none")
-        return (per_step * m).sum() / m.sum().clamp_min(1)
+        per_step, mask = self._loss_terms(model, out, z, y, m)
+        return (per_step * mask).sum() / mask.sum().clamp_min(1)
 
     def val_loss(self, model, data):
         model.eval()
         with torch.no_grad():
             total, count = 0.0, 0.0
             for a in range(0, len(data), 64):
-                x, y, m = self._pad(data[a:a + 64])
-                logits = model(x)[0]
-                total += float((F.binary_cross_entropy_with_logits(logits, y, reduction="none") * m).sum())
-                count += float(m.sum())
-        return total / count
+                z, y, m = self._pad(data[a:a + 64])
+                per_step, mask = self._loss_terms(model, model(z)[0], z, y, m)
+                total += float((per_step * mask).sum())
+                count += float(mask.sum())
+        return total / max(count, 1.0)
 
     @staticmethod
     def scores(model, ds: Dataset) -> np.ndarray:
-        model.eval()
-        with torch.no_grad():
-            return np.concatenate([torch.sigmoid(model(torch.from_numpy(s.x)[None])[0])[0].numpy()
-                                   for s in ds.sequences])
+        from .nets import RecurrentStep
+        return np.concatenate(step_scores(RecurrentStep(model), ds))
+
+
+@torch.no_grad()
+def step_scores(step, ds: Dataset, batch: int = 256) -> list[np.ndarray]:
+    """Scores every event the way the operator does: one step at a time from zero states,
+    feeding each key's states back; keys are batched (padding after a key's end is dropped)."""
+    step.eval()
+    out = []
+    for a in range(0, len(ds.sequences), batch):
+        seqs = [s.x for s in ds.sequences[a:a + batch]]
+        n = max(len(x) for x in seqs)
+        xb = np.zeros((len(seqs), n, seqs[0].shape[1]), dtype=np.float32)
+        for i, x in enumerate(seqs):
+            xb[i, :len(x)] = x
+            xb[i, len(x):] = x[-1]
+        xb = torch.from_numpy(xb)
+        states, scores = step.zero_states(len(seqs)), []
+        for t in range(n):
+            score, *states = step(xb[:, t], *states)
+            scores.append(score)
+        sc = torch.stack(scores, 1).numpy()
+        out.extend(sc[i, :len(x)] for i, x in enumerate(seqs))
+    return out
 
 
 class WindowTask:
@@ -140,7 +173,7 @@ class WindowTask:
             b = idx[a:a + self.batch_size]
             wb = w[b]
             if self.augment:
-                wb = self.augment.values(self.augment.shift_windows(wb, rng), rng, _std(model))
+                wb = self.augment.values(self.augment.shift_windows(wb, rng), rng)
             yield torch.from_numpy(wb), torch.from_numpy(y[b])
 
     @staticmethod
@@ -199,11 +232,10 @@ def window_scores(model, w: np.ndarray) -> np.ndarray:
 
 
 def train_one(build, task, hp: dict, train_ds: Dataset, val_ds: Dataset, cfg: FitConfig, seed: int):
-    """Builds a model for hp, fits its normaliser on train_ds rows only, trains it with early
-    stopping on val_ds. Returns (model, fit history)."""
+    """Builds a model for hp and trains it with early stopping on val_ds (normalisation is per
+    key or per window inside the net: nothing to fit). Returns (model, fit history)."""
     torch.manual_seed(seed)
     model = build(hp)
-    model.norm.fit(train_ds.rows())
     cfg = FitConfig(**{**cfg.__dict__, "weight_decay": hp["weight_decay"]})
     hist = fit(model, task, task.prepare(train_ds), task.prepare(val_ds), cfg, np.random.default_rng(seed))
     return model, hist

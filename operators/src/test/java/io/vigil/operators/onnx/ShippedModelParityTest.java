@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +72,54 @@ class ShippedModelParityTest {
       }
     }
     assertThat(batches).as("parity cases for " + name).contains(1, 32);
+  }
+
+  /**
+   * The step model on a stream: one key's first events from zero states, every state output fed
+   * back as the next input (as the scorer does per key), against PyTorch's scores for the same
+   * events. Covers the per-key normaliser's warm-up and running statistics, the forecast and the
+   * running error scale carried in state, not only single steps from given states.
+   */
+  @Test
+  void recurrentStreamWithStateFedBackMatchesPyTorch() throws Exception {
+    JsonNode fixture = new ObjectMapper().readTree(MODELS.resolve("fixtures").resolve("recurrent-parity.json").toFile());
+    JsonNode stream = fixture.get("stream");
+    assertThat(stream).as("recurrent-parity.json has a stream case").isNotNull();
+    float[] x = floats(stream.get("x"));
+    int features = (int) shape(stream.get("x"))[1];
+    double tolerance = fixture.get("tolerance").asDouble();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = env.createSession(MODELS.resolve("recurrent.onnx").toString(), options)) {
+      String[] stateNames = session.getMetadata().getCustomMetadata().get("vigil.states").split(",");
+      assertThat(stateNames).as("per-key normalisation travels in state").contains("scale_n", "scale_mean", "scale_var");
+      assertThat(session.getInputNames()).hasSize(1 + stateNames.length);
+      Map<String, float[]> states = new LinkedHashMap<>();
+      for (int i = 0; i < stateNames.length; i++) {
+        long[] dims = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get("state_in_" + i).getInfo()).getShape();
+        states.put("state_in_" + i, new float[(int) dims[1]]);
+      }
+      JsonNode want = stream.get("scores");
+      for (int t = 0; t < want.size(); t++) {
+        Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        try {
+          float[] row = java.util.Arrays.copyOfRange(x, t * features, (t + 1) * features);
+          inputs.put("x", OnnxTensor.createTensor(env, FloatBuffer.wrap(row), new long[] {1, features}));
+          for (Map.Entry<String, float[]> st : states.entrySet()) {
+            inputs.put(st.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(st.getValue()), new long[] {1, st.getValue().length}));
+          }
+          try (OrtSession.Result result = session.run(inputs)) {
+            float score = ((float[]) ((OnnxTensor) result.get("score").orElseThrow()).getValue())[0];
+            assertThat((double) score).as("stream step " + t).isCloseTo(want.get(t).asDouble(), org.assertj.core.data.Offset.offset(tolerance));
+            for (String in : states.keySet()) {
+              states.put(in, ((float[][]) ((OnnxTensor) result.get(in.replace("in", "out")).orElseThrow()).getValue())[0]);
+            }
+          }
+        } finally {
+          inputs.values().forEach(OnnxTensor::close);
+        }
+      }
+    }
   }
 
   private static long[] shape(JsonNode tensor) {

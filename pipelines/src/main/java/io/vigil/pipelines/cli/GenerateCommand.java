@@ -24,9 +24,17 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--features", defaultValue = "8", description = "Features per event (default: ${DEFAULT-VALUE}).")
+  int features;
+
+  @Option(names = "--profile", defaultValue = "DEFAULT",
+      description = "DEFAULT (the demo's data) or MULTI_SCALE (entity scales 0.1 to 10^5, varied periods and noise).")
+  SyntheticStream.Profile profile;
+
   @Override
   public Integer call() throws Exception {
-    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(entities).withSeed(seed));
+    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
+        .withEntities(entities).withSeed(seed).withFeatures(features).withProfile(profile));
     long rows = TrainingCsv.write(stream, steps, out);
     System.out.printf("wrote %d rows (%d entities x %d steps, seed %d) to %s%n", rows, entities, steps, seed, out);
     return 0;

@@ -13,26 +13,37 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticStream {
 
+  /** How entities differ: the demo's fleet of similar series, or scales orders of magnitude apart. */
+  public enum Profile { DEFAULT, MULTI_SCALE }
+
   /** Generation settings; {@link #defaults()} are those the shipped models were trained on. */
   public record Settings(
       int entities, int features, long seed, long startMillis, long stepMillis,
-      double labelledShare, double duplicateLabelShare, long maxLabelDelayMillis) {
+      double labelledShare, double duplicateLabelShare, long maxLabelDelayMillis, Profile profile) {
 
     public static Settings defaults() {
-      return new Settings(1000, 8, 42L, 1_767_225_600_000L, 1000L, 0.8, 0.02, 30_000L);
+      return new Settings(1000, 8, 42L, 1_767_225_600_000L, 1000L, 0.8, 0.02, 30_000L, Profile.DEFAULT);
     }
 
     public Settings withEntities(int n) {
-      return new Settings(n, features, seed, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis);
+      return new Settings(n, features, seed, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis, profile);
     }
 
     public Settings withSeed(long s) {
-      return new Settings(entities, features, s, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis);
+      return new Settings(entities, features, s, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis, profile);
     }
 
     /** Event time starting at {@code start}, advancing one step every {@code step} ms. */
     public Settings withClock(long start, long step) {
-      return new Settings(entities, features, seed, start, step, labelledShare, duplicateLabelShare, maxLabelDelayMillis);
+      return new Settings(entities, features, seed, start, step, labelledShare, duplicateLabelShare, maxLabelDelayMillis, profile);
+    }
+
+    public Settings withFeatures(int f) {
+      return new Settings(entities, f, seed, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis, profile);
+    }
+
+    public Settings withProfile(Profile p) {
+      return new Settings(entities, features, seed, startMillis, stepMillis, labelledShare, duplicateLabelShare, maxLabelDelayMillis, p);
     }
   }
 
@@ -59,7 +70,7 @@ public final class SyntheticStream {
     processes = new EntityProcess[settings.entities()];
     entityIds = new String[settings.entities()];
     for (int e = 0; e < processes.length; e++) {
-      processes[e] = new EntityProcess(root.split(), settings.features());
+      processes[e] = new EntityProcess(root.split(), settings.features(), settings.profile());
       entityIds[e] = String.format("entity-%05d", e);
     }
     order = root.split();

@@ -38,7 +38,7 @@ class QuickTrainingTest {
     TrainingCsv.write(new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(20).withSeed(2)), 200, test);
     Path out = work.resolve("models");
 
-    run(PYTHON, "../models/train.py", "--quick", "--data", train.toString(), "--test-data", test.toString(),
+    run(PYTHON, "../models/train.py", "--quick", "--cells", "gru", "--data", train.toString(), "--test-data", test.toString(),
         "--out", out.toString());
     run(PYTHON, "../models/check_export.py", out.toString());
 
