@@ -16,11 +16,16 @@ public final class Vigil {
   public static void main(String[] args) {
     CommandLine cli = commandLine();
     int code = cli.execute(args);
-    // Under Flink's application mode main() runs inside the JobManager: a successful `run` must
-    // return, not exit the process. Everything else exits, so no library thread keeps it alive.
+    // Under Flink's application mode, or a job jar run over REST, main() runs inside the
+    // JobManager: `run` must never exit that process. A successful run returns; a failed one
+    // throws (its one-line reason is already printed), which fails the submission, not the cluster.
+    // Everything else exits, so no library thread keeps the JVM alive.
     boolean run = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
         && cli.getParseResult().subcommand().commandSpec().userObject() instanceof RunCommand;
-    if (code != 0 || !run) {
+    if (run && code != 0) {
+      throw new IllegalStateException("vigil run failed (exit code " + code + ")");
+    }
+    if (!run) {
       System.exit(code);
     }
   }
