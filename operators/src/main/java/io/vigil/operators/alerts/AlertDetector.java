@@ -1,6 +1,7 @@
 package io.vigil.operators.alerts;
 
 import io.vigil.operators.AvroTypes;
+import io.vigil.operators.SubtaskCount;
 
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertCloseReason;
@@ -12,8 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -57,8 +56,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
   private transient ValueState<Long> cooldownUntil;
   /** Event time of the entity's latest score while its alert is open. */
   private transient ValueState<Long> lastScoreAt;
-  private transient ListState<Long> openCount;
-  private transient long openAlerts;
+  private transient SubtaskCount openAlerts;
   private transient Counter opened;
   private transient Counter closed;
   private transient Counter suppressed;
@@ -69,16 +67,12 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    openCount = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("open-alerts", Types.LONG));
-    openAlerts = 0;
-    for (Long n : openCount.get()) {
-      openAlerts += n;
-    }
+    openAlerts = SubtaskCount.restore(context.getOperatorStateStore(), "open-alerts");
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    openCount.update(List.of(openAlerts));
+    openAlerts.snapshot();
   }
 
   @Override
@@ -94,7 +88,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
   }
 
   long openAlerts() {
-    return openAlerts;
+    return openAlerts.get();
   }
 
   @Override
@@ -160,7 +154,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     openAlert.update(alert);
     lastScoreAt.update(now);
     ctx.timerService().registerEventTimeTimer(plus(now, rules.inactiveAfter().toMillis()));
-    openAlerts++;
+    openAlerts.increment();
     opened.inc();
     // A copy: the state object goes on changing while the alert is open.
     out.collect(Alert.newBuilder(alert).build());
@@ -223,7 +217,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     long quietUntil = plus(closedAt.toEpochMilli(), rules.cooldown().toMillis());
     cooldownUntil.update(quietUntil);
     timers.registerEventTimeTimer(quietUntil);
-    openAlerts--;
+    openAlerts.decrement();
     closed.inc();
     out.collect(Alert.newBuilder(alert).setStatus(AlertStatus.CLOSED).setClosedAt(closedAt).setCloseReason(reason).build());
   }

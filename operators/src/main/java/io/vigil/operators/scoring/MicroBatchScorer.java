@@ -1,5 +1,6 @@
 package io.vigil.operators.scoring;
 
+import io.vigil.operators.SubtaskCount;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelContract;
@@ -21,8 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -95,9 +94,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private transient ScoringRejections rejections;
   private transient ValueState<Long> lastEventTime;
   private transient InternalTimerService<VoidNamespace> expiry;
-  /** Keys holding state on this subtask; in operator state so a restore keeps it (sum exact after a rescale). */
-  private transient ListState<Long> liveKeyCount;
-  private transient long liveKeys;
+  /** Keys holding state on this subtask. */
+  private transient SubtaskCount liveKeys;
   private transient Counter expiredKeys;
 
   public MicroBatchScorer(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching) {
@@ -122,17 +120,13 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
-    liveKeyCount = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("live-keys", Types.LONG));
-    liveKeys = 0;
-    for (Long n : liveKeyCount.get()) {
-      liveKeys += n;
-    }
+    liveKeys = SubtaskCount.restore(context.getOperatorStateStore(), "live-keys");
   }
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
-    liveKeyCount.update(List.of(liveKeys));
+    liveKeys.snapshot();
   }
 
   @Override
@@ -171,11 +165,11 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     lastEventTime = getRuntimeContext().getState(new ValueStateDescriptor<>("last-event-time", Types.LONG));
     expiry = getInternalTimerService("entity-ttl", VoidNamespaceSerializer.INSTANCE, this);
     expiredKeys = getMetricGroup().counter("expiredKeys");
-    getMetricGroup().gauge("liveKeys", (Gauge<Long>) () -> liveKeys);
+    getMetricGroup().gauge("liveKeys", (Gauge<Long>) liveKeys::get);
   }
 
   long liveKeys() {
-    return liveKeys;
+    return liveKeys.get();
   }
 
   @Override
@@ -421,7 +415,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private void touch(long eventTime) throws Exception {
     Long last = lastEventTime.value();
     if (last == null) {
-      liveKeys++;
+      liveKeys.increment();
       expiry.registerEventTimeTimer(VoidNamespace.INSTANCE, expiresAt(eventTime));
       lastEventTime.update(eventTime);
     } else if (eventTime > last) {
@@ -449,7 +443,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     }
     recentEvents.clear();
     lastEventTime.clear();
-    liveKeys--;
+    liveKeys.decrement();
     expiredKeys.inc();
   }
 
