@@ -16,8 +16,10 @@ import org.apache.flink.util.OutputTag;
 /**
  * Events the scorer could not score (a model failed on them or answered with a non-finite value)
  * become dead letters holding the event in wire format, counted per reason like the decoder's
- * ({@code deadLetters} with label {@code reason}). The event passed the decoder's size checks, so
- * its encoding stays within the record size limit.
+ * ({@code deadLetters} with label {@code reason}). The event passed the decoder's checks (a fixed
+ * feature count, ids of at most the id length), so its encoding stays small. The source topic is
+ * empty and partition / offset -1: the record's Kafka coordinates are not carried past decoding;
+ * the message names the event and entity ids.
  */
 final class ScoringRejections {
 
@@ -36,8 +38,10 @@ final class ScoringRejections {
 
   DeadLetter reject(SequenceEvent event, DeadLetterReason reason, String message, long nowMillis) {
     counters.get(reason).inc();
+    byte[] raw = codec.encode(event);
     return DeadLetter.newBuilder()
-        .setRaw(ByteBuffer.wrap(codec.encode(event)))
+        .setRaw(ByteBuffer.wrap(raw))
+        .setRawSize(raw.length)
         .setReason(reason)
         .setMessage("event " + event.getEventId() + " of " + event.getEntityId() + ": " + message)
         .setSourceTopic("")
