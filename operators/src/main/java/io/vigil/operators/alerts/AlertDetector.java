@@ -34,7 +34,10 @@ import org.apache.flink.util.OutputTag;
  * whole story, when it closes. Event time is the Score's eventTime. An alert closes when a low
  * enough score arrives for its entity (reason RECOVERED), or, by an event-time timer, when the entity
  * has sent nothing for the rules' inactivity time (reason INACTIVE). Every piece of keyed state
- * ends by time: the open alert by its close, the cooldown by a timer at its end.
+ * ends by time: the open alert by its close, the cooldown by a timer one inactivity time after its
+ * end. That grace keeps decisions independent of when watermarks pass: a score that arrives behind
+ * the watermark (after an idle partition resumed, say) still meets its cooldown, so a restored run
+ * decides as an uninterrupted one unless a score is later than the inactivity time.
  *
  * <p>The open alert and the cooldown end live in keyed state and survive checkpoints. Metrics:
  * counters {@code alertsOpened}, {@code alertsClosed}, {@code alertsSuppressed} (opens blocked by
@@ -205,7 +208,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
       }
     }
     Long quietUntil = cooldownUntil.value();
-    if (quietUntil != null && quietUntil <= timestamp) {
+    if (quietUntil != null && plus(quietUntil, rules.inactiveAfter().toMillis()) <= timestamp) {
       cooldownUntil.clear();
     }
   }
@@ -216,7 +219,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
     lastScoreAt.clear();
     long quietUntil = plus(closedAt.toEpochMilli(), rules.cooldown().toMillis());
     cooldownUntil.update(quietUntil);
-    timers.registerEventTimeTimer(quietUntil);
+    timers.registerEventTimeTimer(plus(quietUntil, rules.inactiveAfter().toMillis()));
     openAlerts.decrement();
     closed.inc();
     out.collect(Alert.newBuilder(alert).setStatus(AlertStatus.CLOSED).setClosedAt(closedAt).setCloseReason(reason).build());

@@ -293,10 +293,17 @@ class AlertDetectorTest {
       assertThat(closed).extracting(Alert::getEntityId, Alert::getStatus, Alert::getCloseReason, Alert::getClosedAt)
           .containsExactly(tuple("silent", AlertStatus.CLOSED, AlertCloseReason.INACTIVE, Instant.ofEpochSecond(80)));
       assertThat(r.detector.openAlerts()).as("talker's stays open").isEqualTo(1);
-      r.harness.processWatermark(111_000);
-      assertThat(r.harness.numKeyedStateEntries()).as("silent's cooldown ended: only talker's alert state is left")
-          .isEqualTo(2);
-      assertThat(r.harness.numEventTimeTimers()).as("talker's inactivity check only").isEqualTo(1);
+      r.harness.processWatermark(159_000);
+      assertThat(r.harness.numKeyedStateEntries())
+          .as("silent's cooldown (to 110 s) is kept one inactivity time longer, for late scores; talker's alert state")
+          .isEqualTo(3);
+      assertThat(r.feed(score("silent", 105, lstm(0.9f)))).as("a score behind the watermark still meets the cooldown")
+          .isEmpty();
+      r.harness.processWatermark(171_000);
+      assertThat(r.feed()).extracting(Alert::getEntityId, Alert::getCloseReason)
+          .containsExactly(tuple("talker", AlertCloseReason.INACTIVE));
+      assertThat(r.harness.numKeyedStateEntries()).as("silent's cooldown gone; talker's cooldown left").isEqualTo(1);
+      assertThat(r.harness.numEventTimeTimers()).as("talker's cooldown cleanup only").isEqualTo(1);
     }
   }
 

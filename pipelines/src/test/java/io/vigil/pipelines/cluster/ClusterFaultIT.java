@@ -188,6 +188,8 @@ class ClusterFaultIT {
         "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
         "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
         "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+        // The audit counts alerts exactly once; the at-least-once default is DeliveryGuaranteeIntegrationTest's.
+        "--alerts-delivery", "exactly-once",
         "--checkpoint-dir", work.resolve("checkpoints").resolve(name).toUri().toString()));
   }
 

@@ -93,7 +93,9 @@ class SecuredClusterIT {
   }
 
   private static List<SequenceEvent> events(int entities, int steps) {
-    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(entities).withSeed(5));
+    // Event times near now: the job dead-letters times older than its --max-event-age.
+    SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults().withEntities(entities).withSeed(5)
+        .withClock(System.currentTimeMillis() - 60_000, 1000));
     List<SequenceEvent> out = new ArrayList<>();
     for (int i = 0; i < entities * steps; i++) {
       out.add(stream.nextEvent().toSequenceEvent());
