@@ -113,10 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err)
         .withDeliveryIntervals(intervals.stream().map(java.time.Duration::ofMillis).toList())
         .run();
-    System.out.print(result.table());
-    if (json != null) {
-      Files.writeString(json, result.json());
-    }
+    report(result.table(), result.json());
     return 0;
   }
 
@@ -135,10 +132,7 @@ final class BenchCommand implements Callable<Integer> {
         java.time.Duration.ofMillis(checkpointIntervalMs), Files.createTempDirectory("vigil-keys-bench-"),
         ClusterJars.fromBuild(buildDir()));
     KeyScaleResult result = new KeyScaleBench(settings, System.err).run();
-    System.out.print(result.table());
-    if (json != null) {
-      Files.writeString(json, result.json());
-    }
+    report(result.table(), result.json());
     return 0;
   }
 
@@ -146,15 +140,20 @@ final class BenchCommand implements Callable<Integer> {
     var settings = new SoakBench.Settings(soakMinutes, soakRate, entities, parallelism, seed, java.time.Duration.ofSeconds(5),
         Files.createTempDirectory("vigil-soak-"), ClusterJars.fromBuild(buildDir()));
     SoakResult result = new SoakBench(settings, System.err).run();
-    System.out.print(result.table());
-    if (json != null) {
-      Files.writeString(json, result.json());
-    }
+    report(result.table(), result.json());
     return result.clearUpwardTrend() ? 1 : 0;
   }
 
   /** pipelines/target of the checkout bin/vigil runs from. */
   private static Path buildDir() {
     return Path.of(System.getProperty("vigil.home", ".")).resolve("pipelines").resolve("target");
+  }
+
+  /** Every mode prints its table and, with --json, writes its JSON. */
+  private void report(String table, String jsonText) throws java.io.IOException {
+    System.out.print(table);
+    if (json != null) {
+      Files.writeString(json, jsonText);
+    }
   }
 }
