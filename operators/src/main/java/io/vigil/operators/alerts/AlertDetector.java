@@ -7,6 +7,7 @@ import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertCloseReason;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.ModelPeak;
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import java.time.Instant;
@@ -121,7 +122,7 @@ public final class AlertDetector extends KeyedProcessFunction<String, Score, Ale
   private static Score withDecision(Score score, boolean open) {
     List<ModelScore> scores = new ArrayList<>(score.getScores().size() + 1);
     scores.addAll(score.getScores());
-    scores.add(new ModelScore(DECISION_MODEL, "rules", open ? 1f : 0f, 1f));
+    scores.add(new ModelScore(DECISION_MODEL, "rules", open ? 1f : 0f, 1f, ModelRole.CHAMPION, null));
     return new Score(score.getEventId(), score.getEntityId(), score.getEventTime(), scores, score.getScoredAt());
   }
 

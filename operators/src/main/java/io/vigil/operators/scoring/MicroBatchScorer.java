@@ -13,6 +13,7 @@ import io.vigil.operators.onnx.WindowModelRunner;
 import ai.onnxruntime.OrtException;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
@@ -516,6 +517,6 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   }
 
   private static ModelScore modelScore(ModelSpec spec, Float score) {
-    return new ModelScore(spec.name(), spec.version(), score, spec.threshold());
+    return new ModelScore(spec.name(), spec.version(), score, spec.threshold(), ModelRole.CHAMPION, null);
   }
 }

@@ -9,6 +9,7 @@ import io.vigil.schemas.Alert;
 import io.vigil.schemas.AlertCloseReason;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.ModelPeak;
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class AlertDetectorTest {
   }
 
   private static ModelScore m(String model, Float score) {
-    return new ModelScore(model, "1", score, LSTM_THRESHOLD);
+    return new ModelScore(model, "1", score, LSTM_THRESHOLD, ModelRole.CHAMPION, null);
   }
 
   private static ModelScore lstm(Float score) {

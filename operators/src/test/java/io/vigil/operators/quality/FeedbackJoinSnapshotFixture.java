@@ -2,6 +2,7 @@ package io.vigil.operators.quality;
 
 import io.vigil.schemas.Feedback;
 import io.vigil.schemas.LabelledScore;
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class FeedbackJoinSnapshotFixture {
   }
 
   private static List<ModelScore> modelScores(int i) {
-    return List.of(new ModelScore("lstm", "1", 0.1f * i, 0.5f), new ModelScore("cnn", "2", null, 0.3f));
+    return List.of(new ModelScore("lstm", "1", 0.1f * i, 0.5f, ModelRole.CHAMPION, null), new ModelScore("cnn", "2", null, 0.3f, ModelRole.CHAMPION, null));
   }
 
   static KeyedTwoInputStreamOperatorTestHarness<String, Score, Feedback, LabelledScore> harness() throws Exception {

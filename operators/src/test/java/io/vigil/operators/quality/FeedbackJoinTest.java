@@ -7,6 +7,7 @@ import io.vigil.schemas.Feedback;
 import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.FeedbackIssueReason;
 import io.vigil.schemas.LabelledScore;
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import java.time.Duration;
@@ -180,7 +181,7 @@ class FeedbackJoinTest {
   }
 
   private static List<ModelScore> scores() {
-    return List.of(new ModelScore("lstm", "1", 0.75f, 0.5f), new ModelScore("cnn", "2", null, 0.3f));
+    return List.of(new ModelScore("lstm", "1", 0.75f, 0.5f, ModelRole.CHAMPION, null), new ModelScore("cnn", "2", null, 0.3f, ModelRole.CHAMPION, null));
   }
 
   private static LabelledScore labelled(String eventId, long eventTime, boolean label, long labelTime) {

@@ -44,7 +44,7 @@ final class OutputMonitor implements Runnable {
   private final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema(), SchemaHistory.of("Score"));
   private final WireCodec<DeadLetter> deadLetters = new WireCodec<>(DeadLetter.getClassSchema());
   private final WireCodec<Alert> alerts = new WireCodec<>(Alert.getClassSchema());
-  private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema());
+  private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema(), SchemaHistory.of("LabelledScore"));
   private final WireCodec<MetricSnapshot> metrics = new WireCodec<>(MetricSnapshot.getClassSchema(), SchemaHistory.of("MetricSnapshot"));
   private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema());
   private final CountDownLatch done = new CountDownLatch(1);
