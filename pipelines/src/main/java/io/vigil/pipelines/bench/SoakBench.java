@@ -22,9 +22,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SoakBench {
 
-  /** Knobs. */
+  /** Knobs; {@code warmup}: how long is fed before the memory is judged (see {@link SoakResult}). */
   public record Settings(double minutes, double rate, int entities, int parallelism, long seed, Duration sampleEvery,
-      Path work, ClusterJars jars) {}
+      Duration warmup, Path work, ClusterJars jars) {}
 
   private final Settings settings;
   private final PrintStream log;
@@ -57,20 +57,26 @@ public final class SoakBench {
       log.printf("bench: soak, %d s at %.0f events/s over %d keys, sampling every %d s...%n", seconds, settings.rate(),
           settings.entities(), settings.sampleEvery().toSeconds());
       List<SoakResult.Sample> samples = new ArrayList<>();
-      // The heap and NMT figures (jcmd: a JVM started per call, seconds each under load) before and after the run only.
+      // The heap and NMT figures (jcmd: a JVM started per call, seconds each under load) at the start, when the
+      // warm-up ends and at the end only.
       samples.add(sample(processes, 0, true));
       long start = System.nanoTime();
+      double warmup = settings.warmup().toMillis() / 1e3;
+      boolean warmed = false;
       try (BenchEvents events = new BenchEvents(cluster.broker().bootstrapServers(), settings.entities(), settings.seed())) {
         CompletableFuture<Long> feed = CompletableFuture.supplyAsync(() -> events.paced(t.events(), settings.rate(), seconds));
         while (!feed.isDone()) {
           Thread.sleep(settings.sampleEvery().toMillis());
-          samples.add(sample(processes, (System.nanoTime() - start) / 1e9, false));
+          double at = (System.nanoTime() - start) / 1e9;
+          boolean details = !warmed && at >= warmup;
+          warmed |= details;
+          samples.add(sample(processes, at, details));
         }
         long sent = feed.get();
         samples.add(sample(processes, (System.nanoTime() - start) / 1e9, true));
         String state = cluster.rest().jobState(job);
         long restarts = cluster.rest().jobMetric(job, "numRestarts");
-        return new SoakResult(settings.minutes(), settings.rate(), sent, state, restarts, samples);
+        return new SoakResult(settings.minutes(), settings.rate(), sent, state, restarts, warmup, samples);
       }
     }
   }

@@ -90,6 +90,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--soak-rate", defaultValue = "5000", description = "Soak mode: events/s, the demo's rate (default: ${DEFAULT-VALUE}).")
   double soakRate;
 
+  @Option(names = "--soak-warmup", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Soak mode: fed but not judged at first, while caches and arenas fill (e.g. 2min; default: a quarter "
+          + "of the run).")
+  java.time.Duration soakWarmup;
+
   @Option(names = "--state-backend", defaultValue = "rocksdb", paramLabel = "hashmap|rocksdb",
       description = "Key-scale mode: the state backend (default: ${DEFAULT-VALUE}, with incremental checkpoints).")
   String stateBackend;
@@ -137,8 +142,9 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private int soak() throws Exception {
+    var warmup = soakWarmup != null ? soakWarmup : java.time.Duration.ofMillis(Math.round(soakMinutes * 15_000));
     var settings = new SoakBench.Settings(soakMinutes, soakRate, entities, parallelism, seed, java.time.Duration.ofSeconds(5),
-        Files.createTempDirectory("vigil-soak-"), ClusterJars.fromBuild(buildDir()));
+        warmup, Files.createTempDirectory("vigil-soak-"), ClusterJars.fromBuild(buildDir()));
     SoakResult result = new SoakBench(settings, System.err).run();
     report(result.table(), result.json());
     return result.clearUpwardTrend() ? 1 : 0;

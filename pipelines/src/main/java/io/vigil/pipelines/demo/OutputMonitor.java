@@ -58,6 +58,7 @@ final class OutputMonitor implements Runnable {
   final AtomicLong feedbackIssues = new AtomicLong();
   /** Kafka write time of each score minus its event time. */
   final LatencyWindow latency = new LatencyWindow(20_000);
+  final ProcessingRate processing = new ProcessingRate();
 
   /** @param archive where to write JSON lines, or null */
   OutputMonitor(String bootstrap, TopicNames topics, JsonLinesArchive archive, DemoView view) {
@@ -120,9 +121,11 @@ final class OutputMonitor implements Runnable {
         keys.add(s.getEntityId());
       }
       latency.add(r.timestamp() - s.getEventTime().toEpochMilli());
+      processing.add(r.timestamp());
       scored.incrementAndGet();
     } else if (topic.equals(topics.deadLetters())) {
       decode(deadLetters, r, "dead-letters");
+      processing.add(r.timestamp());
       dead.incrementAndGet();
     } else if (topic.equals(topics.alerts())) {
       Alert a = decode(alerts, r, "alerts");
