@@ -5,7 +5,10 @@ Writes, under models/bench/ (git-ignored: a few MB, regenerated in seconds), mod
 model contract (the shipped models' features and feature names, random weights, threshold 0.5):
   lstm256.onnx  step model, LSTM hidden 256
   gru256.onnx   step model, GRU hidden 256
+  ae1024.onnx   window model, dense autoencoder (hidden 1024, bottleneck 64) over the shipped window
   cnn256.onnx   window model, 1-D CNN with 256 channels over the shipped window length
+`--large-models` uses the first three; the CNN is there to show where batching cannot win (a
+convolution over a window is already a matrix product at batch 1: README, "Models of real size").
 Their scores mean nothing: throughput only. Run with Debian's python3 (torch, onnx):
   /usr/bin/python3 models/bench_models.py
 """
@@ -17,7 +20,7 @@ import onnx
 import torch
 
 from vigil_models import export
-from vigil_models.nets import CNNNet, RecurrentNet
+from vigil_models.nets import AutoEncoder, CNNNet, RecurrentNet
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -44,6 +47,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "bench"))
     ap.add_argument("--hidden", type=int, default=256, help="recurrent hidden size (default 256)")
     ap.add_argument("--channels", type=int, default=256, help="CNN channels (default 256)")
+    ap.add_argument("--ae-hidden", type=int, default=1024, help="autoencoder hidden width (default 1024)")
     args = ap.parse_args()
     torch.manual_seed(0)
     os.makedirs(args.out, exist_ok=True)
@@ -56,12 +60,14 @@ def main():
         m["vigil.cell"] = cell
         export.export_step(net, os.path.join(args.out, name + ".onnx"), m)
         print(f"{name}.onnx: {parameters(net)} parameters")
-    net = CNNNet(f, args.channels, 0.0, 0.0).eval()
-    name = f"cnn{args.channels}"
-    m = meta(name, "window", window_base, parameters(net), {"channels": args.channels, "window": window})
-    m["vigil.window"] = window
-    export.export_window(net, window, os.path.join(args.out, name + ".onnx"), m)
-    print(f"{name}.onnx: {parameters(net)} parameters")
+    windowed = [(f"ae{args.ae_hidden}", AutoEncoder(f, window, args.ae_hidden, 64, 0.0), {"hidden": args.ae_hidden}),
+                (f"cnn{args.channels}", CNNNet(f, args.channels, 0.0, 0.0), {"channels": args.channels})]
+    for name, net, extra in windowed:
+        net.eval()
+        m = meta(name, "window", window_base, parameters(net), {**extra, "window": window})
+        m["vigil.window"] = window
+        export.export_window(net, window, f, os.path.join(args.out, name + ".onnx"), m)
+        print(f"{name}.onnx: {parameters(net)} parameters")
 
 
 if __name__ == "__main__":

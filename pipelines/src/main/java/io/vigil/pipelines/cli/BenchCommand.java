@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
   static final String LARGE_MODELS_DIR = "models/bench";
-  static final List<String> LARGE_MODELS = List.of("lstm256.onnx", "gru256.onnx", "cnn256.onnx");
+  static final List<String> LARGE_MODELS = List.of("lstm256.onnx", "gru256.onnx", "ae1024.onnx");
 
   @Option(names = "--events", defaultValue = "300000", description = "Backlog size for (a') and (c) (default: ${DEFAULT-VALUE}).")
   int events;
@@ -64,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
   List<Long> deliveryIntervalsMs;
 
   @Option(names = "--large-models",
-      description = "Score with the benchmark-only models of real size (random weights, ~200-270 k parameters each: LSTM and "
-          + "GRU hidden 256, CNN 256 channels) made by /usr/bin/python3 models/bench_models.py into " + LARGE_MODELS_DIR
+      description = "Score with the benchmark-only models of real size (random weights, ~200-400 k parameters each: LSTM and "
+          + "GRU hidden 256, a dense autoencoder of width 1024 over the window) made by /usr/bin/python3 models/bench_models.py into " + LARGE_MODELS_DIR
           + "; replaces --model.")
   boolean largeModels;
 
