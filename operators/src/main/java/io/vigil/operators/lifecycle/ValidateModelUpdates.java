@@ -35,7 +35,7 @@ public class ValidateModelUpdates extends ProcessFunction<ModelUpdate, ModelUpda
   }
 
   /** Why the update cannot be used, or null. Checked on CPU: only the file's contract matters here. */
-  static String problem(ModelUpdate update) {
+  public static String problem(ModelUpdate update) {
     if (update.getModel().isBlank() || update.getVersion().isBlank()) {
       return "model name and version must not be blank";
     }
