@@ -89,7 +89,7 @@ class ModelSwapTest {
       StateMigration migration) throws Exception {
     List<String> beforeIds = before.stream().map(SequenceEvent::getEventId).toList();
     Map<String, Float> expected = SwapReference.scores(VERSIONS, all,
-        e -> beforeIds.contains(e.getEventId()) ? "v1" : newVersion, migration, WARM_UP);
+        e -> beforeIds.contains(e.getEventId()) ? "v1" : newVersion, Map.of(newVersion, migration), WARM_UP);
     assertThat(actual).hasSize(all.size());
     for (Score s : actual) {
       ModelScore rnn = s.getScores().get(0);

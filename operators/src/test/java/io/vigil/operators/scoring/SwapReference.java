@@ -17,7 +17,8 @@ import java.util.function.Function;
  * The test oracle for a swap of one step model: each key's events fed alone, in order, one ONNX
  * call per event; at the key's first event scored by the new version its state migrates as asked
  * (WARM: the new model from zero state over the key's last {@code warmUp} events before it; RESET:
- * zero; KEEP: the old state). Shares nothing with the operator but the runners.
+ * zero; KEEP: the old state), as the update to that version asked ({@code migrationTo}, WARM where
+ * not named). Shares nothing with the operator but the runners.
  */
 public final class SwapReference {
 
@@ -28,7 +29,7 @@ public final class SwapReference {
    * operator decides where the swap falls for each key; this checks what each side must be).
    */
   public static Map<String, Float> scores(Map<String, ModelRef> versions, List<SequenceEvent> events,
-      Function<SequenceEvent, String> versionOf, StateMigration migration, int warmUp) throws Exception {
+      Function<SequenceEvent, String> versionOf, Map<String, StateMigration> migrationTo, int warmUp) throws Exception {
     Map<String, StepModelRunner> runners = new HashMap<>();
     List<LoadedModel> loaded = new ArrayList<>();
     try {
@@ -49,6 +50,7 @@ public final class SwapReference {
         if (!version.equals(current.get(key))) {
           float[][] old = states.get(key);
           float[][] start = zero(runner.spec());
+          StateMigration migration = migrationTo.getOrDefault(version, StateMigration.WARM);
           if (old != null && migration == StateMigration.KEEP) {
             start = old;
           } else if (migration == StateMigration.WARM) {
