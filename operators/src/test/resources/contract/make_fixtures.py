@@ -18,8 +18,8 @@ W_WIDE = rng.normal(size=(F, H_WIDE)).astype(np.float32)
 U_WIDE = rng.normal(size=(H_WIDE, H_WIDE)).astype(np.float32) * 0.5
 
 
-def meta(model, **props):
-    base = {"vigil.contract": "1", "vigil.version": "test", "vigil.features": str(F), "vigil.threshold": "0.5"}
+def meta(model, features=F, **props):
+    base = {"vigil.contract": "1", "vigil.version": "test", "vigil.features": str(features), "vigil.threshold": "0.5"}
     base.update(props)
     for k, v in base.items():
         if v is not None:
@@ -32,8 +32,9 @@ def tensor(name, *shape):
     return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["B", *shape])
 
 
-def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind="step", name="rnn", w=W, u=U):
-    h = u.shape[0]
+def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind="step", name="rnn", w=W, u=U,
+               version="test"):
+    f, h = w.shape
     nodes = [
         helper.make_node("MatMul", ["x", "W"], ["xw"]),
         helper.make_node("MatMul", ["state_in_0", "U"], ["hu"]),
@@ -48,12 +49,18 @@ def step_model(score_name="score", state_out_width=H, extra_state_in=False, kind
     else:
         inits.append(numpy_helper.from_array(np.zeros((h, state_out_width), np.float32), "P"))
         nodes.append(helper.make_node("MatMul", ["h", "P"], ["state_out_0"]))
-    inputs = [tensor("x", F), tensor("state_in_0", h)]
+    inputs = [tensor("x", f), tensor("state_in_0", h)]
     if extra_state_in:
         inputs.append(tensor("state_in_1", h))
     graph = helper.make_graph(nodes, "step", inputs, [tensor(score_name), tensor("state_out_0", state_out_width)], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    return meta(model, **{"vigil.kind": kind, "vigil.name": name})
+    return meta(model, features=f, **{"vigil.kind": kind, "vigil.name": name, "vigil.version": version})
+
+
+def retrained(features, hidden, seed):
+    """Weights of one re-training of the rnn: another seed, another version, maybe another size."""
+    r = np.random.default_rng(seed)
+    return r.normal(size=(features, hidden)).astype(np.float32), r.normal(size=(hidden, hidden)).astype(np.float32) * 0.5
 
 
 def window_model():
@@ -104,6 +111,12 @@ fixtures = {
     "unpaired-state.onnx": step_model(extra_state_in=True),
     "no-kind.onnx": step_model(kind=None),
 }
+# Hot-swap fixtures: versions of one model "rnn", over 3 features (operator tests) and over the 8
+# features of the synthetic stream (pipeline tests). v2 has v1's state shape, v3 a wider state.
+for f, suffix in ((F, ""), (8, "-f8")):
+    for version, hidden, seed in (("v1", H, 11), ("v2", H, 12), ("v3", H_WIDE, 13)):
+        w, u = retrained(f, hidden, seed)
+        fixtures[f"rnn-{version}{suffix}.onnx"] = step_model(w=w, u=u, state_out_width=hidden, version=version)
 for file, model in fixtures.items():
     onnx.checker.check_model(model)
     onnx.save(model, file)

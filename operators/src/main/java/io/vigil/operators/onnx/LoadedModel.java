@@ -23,12 +23,20 @@ public final class LoadedModel implements AutoCloseable {
 
   /** Loads and checks a model; every failure names the file and what to do about it. */
   public static LoadedModel load(ModelRef ref, ExecutionOptions options) {
-    byte[] bytes;
+    return fromBytes(ref, read(ref), options);
+  }
+
+  /** The model's bytes; a failure names the file. */
+  public static byte[] read(ModelRef ref) {
     try {
-      bytes = ref.load();
+      return ref.load();
     } catch (java.io.IOException e) {
       throw new ModelContractException("model " + ref + ": cannot read it: " + e.getMessage(), e);
     }
+  }
+
+  /** Checks bytes already read from {@code ref} (e.g. after verifying their checksum). */
+  public static LoadedModel fromBytes(ModelRef ref, byte[] bytes, ExecutionOptions options) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(options.intraOpThreads());

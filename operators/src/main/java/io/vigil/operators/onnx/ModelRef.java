@@ -8,9 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Where a model's {@code .onnx} bytes come from: a file path, or {@code classpath:name} for the
- * models shipped inside the job jar (so a cluster needs no extra files). Serializable: it travels
- * with the job graph, the bytes are read on the task managers.
+ * Where a model's {@code .onnx} bytes come from: a file path, {@code classpath:name} for the
+ * models shipped inside the job jar (so a cluster needs no extra files), or a URI of any file
+ * system Flink can read ({@code file:///...}, {@code s3://...}, {@code hdfs://...}). Serializable:
+ * it travels with the job graph, the bytes are read on the task managers.
  */
 public record ModelRef(String location) implements Serializable {
 
@@ -27,6 +28,12 @@ public record ModelRef(String location) implements Serializable {
         if (in == null) {
           throw new NoSuchFileException(location, null, "no such resource on the classpath; pass a file path instead");
         }
+        return in.readAllBytes();
+      }
+    }
+    if (location.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      org.apache.flink.core.fs.Path uri = new org.apache.flink.core.fs.Path(location);
+      try (InputStream in = uri.getFileSystem().open(uri)) {
         return in.readAllBytes();
       }
     }

@@ -27,6 +27,20 @@ public class LabelledModelScore {
     this.time = time;
   }
 
+  /**
+   * What metrics are keyed by: model and version, so two versions of a model (before and after a
+   * swap, or a champion and its re-trained challenger) never mix in one metric.
+   */
+  public String modelVersion() {
+    return model + "@" + version;
+  }
+
+  /** The model name of a {@link #modelVersion()} key whose version is {@code version}; keys of plain model names stay as they are. */
+  public static String modelOf(String key, String version) {
+    String suffix = "@" + version;
+    return version != null && key.endsWith(suffix) ? key.substring(0, key.length() - suffix.length()) : key;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof LabelledModelScore other

@@ -53,7 +53,10 @@ import org.apache.flink.util.Collector;
  * snapshot reads all of them anyway and each merge rewrites most, so it would cost more reads for
  * little saved writing. Memory per model: see {@link ModelMetricsState}.
  *
- * <p>Gauges per model, in groups {@code model=<name>} and {@code scope=cumulative|window}: {@code
+ * <p>The key is the model and its version ({@link LabelledModelScore#modelVersion()}): each version's
+ * metrics are its own, and two versions show side by side.
+ *
+ * <p>Gauges per model version, in groups {@code model=<name>@<version>} and {@code scope=cumulative|window}: {@code
  * tp fp tn fn positives negatives precision recall specificity f1 accuracy roc_auc pr_auc
  * roc_auc_lower roc_auc_upper pr_auc_lower pr_auc_upper distinct_scores}, the values of the
  * latest snapshot this subtask emitted for the model, and {@code state_bytes}, the estimated heap
@@ -128,7 +131,8 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
     pending.update(notYet);
     metrics.update(state);
 
-    String model = ctx.getCurrentKey();
+    String key = ctx.getCurrentKey();
+    String model = LabelledModelScore.modelOf(key, state.version());
     EnumMap<MetricScope, Latest> snapshots = new EnumMap<>(MetricScope.class);
     snapshots.put(MetricScope.CUMULATIVE, new Latest(
         snapshot(model, MetricScope.CUMULATIVE, null, end, state.cumulative(), state),
@@ -137,7 +141,7 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
         snapshot(model, MetricScope.WINDOW, state.window().start(), end, state.window().tree(), state),
         state.window().tree().heapBytes()));
     snapshots.values().forEach(l -> out.collect(l.snapshot()));
-    publish(model, snapshots);
+    publish(key, snapshots);
 
     if (!state.window().tree().isEmpty()) {
       ctx.timerService().registerEventTimeTimer(end + slide - 1);
@@ -191,7 +195,7 @@ public class StreamingBinaryMetrics extends KeyedProcessFunction<String, Labelle
         .build();
   }
 
-  /** Keeps the snapshots for the gauges, registering a model's gauges the first time it is seen. */
+  /** Keeps the snapshots for the gauges, registering a model version's gauges the first time it is seen. */
   private void publish(String model, EnumMap<MetricScope, Latest> snapshots) {
     if (latest.put(model, snapshots) != null) {
       return;

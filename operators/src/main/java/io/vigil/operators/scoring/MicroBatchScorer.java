@@ -1,20 +1,21 @@
 package io.vigil.operators.scoring;
 
 import io.vigil.operators.SubtaskCount;
+import io.vigil.operators.lifecycle.ActiveModel;
+import io.vigil.operators.lifecycle.ModelEvents;
+import io.vigil.operators.lifecycle.ModelSet;
+import io.vigil.operators.lifecycle.WarmUp;
 import io.vigil.operators.onnx.ExecutionOptions;
-import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelContract;
-import io.vigil.operators.onnx.ModelKind;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.operators.onnx.ModelSpec;
-import io.vigil.operators.onnx.SharedModels;
-import io.vigil.operators.onnx.StepModelRunner;
 import io.vigil.operators.onnx.WindowModelRunner;
 import ai.onnxruntime.OrtException;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;
-import io.vigil.schemas.ModelRole;
+import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.ModelScore;
+import io.vigil.schemas.ModelUpdate;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
 import java.time.Duration;
@@ -23,9 +24,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -40,8 +41,10 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -60,38 +63,53 @@ import org.apache.flink.util.OutputTag;
  * loses all its state (one event-time timer per key), and the gauge {@code liveKeys} counts the keys
  * holding state.
  *
+ * <p>Models change while it runs: as a two-input operator, its second input is the broadcast
+ * stream of validated {@link ModelUpdate}s. An update is applied between rounds (the buffer is
+ * scored first) by the {@link ModelSet}, which the scorer asks for the current models; every
+ * decision goes out as a {@link ModelEvent} ({@link #MODEL_EVENTS}). Each key's recurrent state is
+ * tagged with the version that produced it; a key's first event after a swap migrates it as the
+ * new version's update asked ({@link ActiveModel#start}). As a one-input operator (no update
+ * stream) it scores with the configured models only.
+ *
  * <p>{@code passThrough} skips the ONNX calls but keeps every state read and write: the
  * benchmark's I/O ceiling for the same topology and state.
  */
 public final class MicroBatchScorer extends AbstractStreamOperator<Score>
-    implements OneInputStreamOperator<SequenceEvent, Score>, Triggerable<String, VoidNamespace> {
+    implements OneInputStreamOperator<SequenceEvent, Score>, TwoInputStreamOperator<SequenceEvent, ModelUpdate, Score>,
+    Triggerable<String, VoidNamespace> {
 
   /** Events the models could not score. */
   public static final OutputTag<DeadLetter> REJECTED = ScoringRejections.TAG;
 
+  /** What became of each model update on this subtask. */
+  public static final OutputTag<ModelEvent> MODEL_EVENTS = ModelEvents.TAG;
+
   /** How long a silent entity keeps its state unless told otherwise. */
   public static final Duration DEFAULT_ENTITY_TTL = Duration.ofHours(24);
+
+  /** How many of a key's recent events a WARM migration runs over unless told otherwise. */
+  public static final int DEFAULT_WARM_UP_EVENTS = 32;
 
   private final List<ModelRef> models;
   private final ExecutionOptions execution;
   private final BatchingOptions batching;
   private final long entityTtlMillis;
   private final boolean passThrough;
+  private final int warmUpEvents;
 
-  private transient List<StepModelRunner> stepModels;
-  private transient List<WindowModelRunner> windowModels;
-  private transient List<ValueState<float[][]>> recurrentState;
+  private transient BroadcastState<String, ModelUpdate> acceptedUpdates;
+  private transient ModelSet modelSet;
+  private transient RecurrentStates recurrentState;
   private transient ValueState<float[]> recentEvents;
-  private transient int longestWindow;
   private transient int features;
+  private transient Counter warmedKeys;
+  private transient Counter warmUpSteps;
   private transient List<StreamRecord<SequenceEvent>> buffer;
   /** The pending max-delay flush, if any; cancelled when the batch fills first. */
   private transient ScheduledFuture<?> flushTimer;
   private transient Histogram batchSizes;
   private transient Histogram roundsPerFlush;
   private transient Counter scored;
-  private transient List<Histogram> stepLatency;
-  private transient List<Histogram> windowLatency;
   private transient ScoringRejections rejections;
   private transient ValueState<Long> lastEventTime;
   private transient InternalTimerService<VoidNamespace> expiry;
@@ -105,6 +123,12 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
 
   public MicroBatchScorer(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration entityTtl,
       boolean passThrough) {
+    this(models, execution, batching, entityTtl, passThrough, DEFAULT_WARM_UP_EVENTS);
+  }
+
+  /** {@code warmUpEvents}: how many recent events per key are retained for a WARM migration. */
+  public MicroBatchScorer(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration entityTtl,
+      boolean passThrough, int warmUpEvents) {
     if (models.isEmpty()) {
       throw new IllegalArgumentException("at least one model is needed");
     }
@@ -116,12 +140,14 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     this.execution = execution;
     this.batching = batching;
     this.passThrough = passThrough;
+    this.warmUpEvents = warmUpEvents;
   }
 
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
     liveKeys = SubtaskCount.restore(context.getOperatorStateStore(), "live-keys");
+    acceptedUpdates = context.getOperatorStateStore().getBroadcastState(ModelSet.ACCEPTED);
   }
 
   @Override
@@ -133,30 +159,11 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   @Override
   public void open() throws Exception {
     super.open();
-    stepModels = new ArrayList<>();
-    windowModels = new ArrayList<>();
-    recurrentState = new ArrayList<>();
-    stepLatency = new ArrayList<>();
-    windowLatency = new ArrayList<>();
-    for (ModelRef ref : models) {
-      LoadedModel model = SharedModels.acquire(ref, execution);
-      ModelSpec spec = model.spec();
-      int fallback = model.device().contains("fallback") ? 1 : 0;
-      getMetricGroup().addGroup("model", spec.name()).gauge("cpuFallback", () -> fallback);
-      Histogram latency = getMetricGroup().addGroup("model", spec.name())
-          .histogram("onnxCallMicros", new DescriptiveStatisticsHistogram(1000));
-      if (spec.kind() == ModelKind.STEP) {
-        stepModels.add(new StepModelRunner(model));
-        stepLatency.add(latency);
-        recurrentState.add(getRuntimeContext().getState(
-            new ValueStateDescriptor<>("recurrent-state/" + spec.name(), TypeInformation.of(float[][].class))));
-      } else {
-        windowModels.add(new WindowModelRunner(model));
-        windowLatency.add(latency);
-        longestWindow = Math.max(longestWindow, spec.window());
-      }
-      features = spec.features();
-    }
+    modelSet = new ModelSet(models, execution, warmUpEvents, acceptedUpdates, getMetricGroup());
+    features = modelSet.features();
+    recurrentState = new RecurrentStates(getRuntimeContext());
+    warmedKeys = getMetricGroup().counter("warmUpKeys");
+    warmUpSteps = getMetricGroup().counter("warmUpEvents");
     recentEvents = getRuntimeContext().getState(new ValueStateDescriptor<>("recent-events", float[].class));
     buffer = new ArrayList<>();
     batchSizes = getMetricGroup().histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
@@ -171,6 +178,38 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
 
   long liveKeys() {
     return liveKeys.get();
+  }
+
+  @Override
+  public void processElement1(StreamRecord<SequenceEvent> element) throws Exception {
+    processElement(element);
+  }
+
+  /** A validated model update: the buffered events are scored with the old models first. */
+  @Override
+  public void processElement2(StreamRecord<ModelUpdate> element) throws Exception {
+    flush();
+    ModelEvent decision = modelSet.apply(element.getValue(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        getProcessingTimeService().getCurrentProcessingTime());
+    output.collect(MODEL_EVENTS, new StreamRecord<>(decision));
+  }
+
+  /** Event time is the events' alone: the update stream has no watermarks and must not hold it back. */
+  @Override
+  public void processWatermark1(Watermark mark) throws Exception {
+    processWatermark(mark);
+  }
+
+  @Override
+  public void processWatermark2(Watermark mark) {
+    // see processWatermark1
+  }
+
+  @Override
+  protected void processWatermarkStatus(WatermarkStatus status, int inputIndex) throws Exception {
+    if (inputIndex == 0) {
+      processWatermarkStatus(status);
+    }
   }
 
   @Override
@@ -207,11 +246,9 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
 
   @Override
   public void close() throws Exception {
-    if (stepModels != null) {
-      for (ModelRef ref : models) {
-        SharedModels.release(ref, execution);
-      }
-      stepModels = null;
+    if (modelSet != null) {
+      modelSet.close();
+      modelSet = null;
     }
     super.close();
   }
@@ -269,6 +306,10 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     final int n;
     final float[] x;
     final float[][][] states;
+    /** Per step model, the keys whose state is rebuilt for a new version before this event. */
+    final WarmUp[] warmUps;
+    /** Per step model and event, whether the key's state was another version's (its tag is rewritten). */
+    final boolean[][] retag;
     final float[][] windows;
     final Float[][] stepScores;
     final Float[][] windowScores;
@@ -277,6 +318,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       this.n = n;
       this.x = new float[n * features];
       this.states = new float[stepModels][][];
+      this.warmUps = new WarmUp[stepModels];
+      this.retag = new boolean[stepModels][n];
       this.windows = new float[n][];
       this.stepScores = new Float[stepModels][n];
       this.windowScores = new Float[windowModels][n];
@@ -286,14 +329,17 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private Round prepare(List<StreamRecord<SequenceEvent>> round) throws Exception {
     int n = round.size();
     batchSizes.update(n);
-    Round r = new Round(n, features, stepModels.size(), windowModels.size());
-    for (int m = 0; m < stepModels.size(); m++) {
-      ModelSpec spec = stepModels.get(m).spec();
+    List<ActiveModel> steps = modelSet.steps();
+    Round r = new Round(n, features, steps.size(), modelSet.windows().size());
+    for (int m = 0; m < steps.size(); m++) {
+      ModelSpec spec = steps.get(m).spec();
       r.states[m] = new float[spec.statePairs()][];
       for (int p = 0; p < spec.statePairs(); p++) {
         r.states[m][p] = new float[n * spec.stateSize(p)];
       }
+      r.warmUps[m] = new WarmUp();
     }
+    int retention = modelSet.retention();
     for (int i = 0; i < n; i++) {
       SequenceEvent event = round.get(i).getValue();
       setCurrentKey(event.getEntityId());
@@ -301,40 +347,66 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       for (int f = 0; f < features; f++) {
         r.x[i * features + f] = values.get(f);
       }
-      for (int m = 0; m < stepModels.size(); m++) {
-        float[][] stored = recurrentState.get(m).value();
-        if (fits(stored, stepModels.get(m).spec())) {
-          for (int p = 0; p < stored.length; p++) {
-            System.arraycopy(stored[p], 0, r.states[m][p], i * stored[p].length, stored[p].length);
-          }
-        }
+      float[] recent = retention > 0 ? recentEvents.value() : null;
+      for (int m = 0; m < steps.size(); m++) {
+        readState(steps.get(m), r, m, i, recent);
       }
-      if (longestWindow > 0) {
-        r.windows[i] = appendEvent(recentEvents.value(), r.x, i);
+      if (retention > 0) {
+        r.windows[i] = appendEvent(recent, r.x, i, retention);
       }
     }
     return r;
+  }
+
+  /** Puts the key's starting state for step model {@code m} in row {@code i}: its own, zero, or a warm-up's. */
+  private void readState(ActiveModel model, Round r, int m, int i, float[] recent) throws Exception {
+    float[][] stored = recurrentState.tensors(model.name()).value();
+    String producedBy = recurrentState.version(model.name()).value();
+    r.retag[m][i] = !model.version().equals(producedBy);
+    switch (model.start(stored, producedBy)) {
+      case STORED -> {
+        for (int p = 0; p < stored.length; p++) {
+          System.arraycopy(stored[p], 0, r.states[m][p], i * stored[p].length, stored[p].length);
+        }
+      }
+      case WARM -> {
+        int held = recent == null ? 0 : recent.length / features;
+        int use = Math.min(held, modelSet.warmUpEvents());
+        if (use > 0) {
+          r.warmUps[m].add(i, java.util.Arrays.copyOfRange(recent, (held - use) * features, held * features));
+        }
+      }
+      case ZERO -> { }
+    }
   }
 
   private void infer(Round r) throws OrtException {
     if (passThrough) {
       return;
     }
-    for (int m = 0; m < stepModels.size(); m++) {
+    List<ActiveModel> steps = modelSet.steps();
+    for (int m = 0; m < steps.size(); m++) {
+      ActiveModel model = steps.get(m);
+      if (!r.warmUps[m].isEmpty()) {
+        warmedKeys.inc(r.warmUps[m].size());
+        warmUpSteps.inc(r.warmUps[m].run(model.step(), r.states[m]));
+      }
       long start = System.nanoTime();
-      float[] s = stepModels.get(m).run(r.x, r.states[m], r.n);
-      stepLatency.get(m).update((System.nanoTime() - start) / 1000);
+      float[] s = model.step().run(r.x, r.states[m], r.n);
+      model.latency().update((System.nanoTime() - start) / 1000);
       for (int i = 0; i < r.n; i++) {
         r.stepScores[m][i] = s[i];
       }
     }
-    for (int m = 0; m < windowModels.size(); m++) {
-      r.windowScores[m] = scoreWindows(m, r.windows);
+    for (int m = 0; m < modelSet.windows().size(); m++) {
+      r.windowScores[m] = scoreWindows(modelSet.windows().get(m), r.windows);
     }
   }
 
   /** Writes each key's new state and emits its score, unless a model answered non-finite. */
   private void commit(List<StreamRecord<SequenceEvent>> round, Round r) throws Exception {
+    List<ActiveModel> steps = modelSet.steps();
+    List<ActiveModel> windows = modelSet.windows();
     int committed = 0;
     for (int i = 0; i < r.n; i++) {
       StreamRecord<SequenceEvent> record = round.get(i);
@@ -346,26 +418,19 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
         continue;
       }
       setCurrentKey(event.getEntityId());
-      for (int m = 0; m < stepModels.size(); m++) {
-        ModelSpec spec = stepModels.get(m).spec();
-        float[][] next = new float[spec.statePairs()][];
-        for (int p = 0; p < next.length; p++) {
-          int size = spec.stateSize(p);
-          next[p] = new float[size];
-          System.arraycopy(r.states[m][p], i * size, next[p], 0, size);
-        }
-        recurrentState.get(m).update(next);
+      for (int m = 0; m < steps.size(); m++) {
+        writeState(steps.get(m), r, m, i);
       }
-      if (longestWindow > 0) {
+      if (modelSet.retention() > 0) {
         recentEvents.update(r.windows[i]);
       }
       touch(event.getEventTime().toEpochMilli());
-      List<ModelScore> scores = new ArrayList<>(stepModels.size() + windowModels.size());
-      for (int m = 0; m < stepModels.size(); m++) {
-        scores.add(modelScore(stepModels.get(m).spec(), r.stepScores[m][i]));
+      List<ModelScore> scores = new ArrayList<>(steps.size() + windows.size());
+      for (int m = 0; m < steps.size(); m++) {
+        scores.add(steps.get(m).score(r.stepScores[m][i]));
       }
-      for (int m = 0; m < windowModels.size(); m++) {
-        scores.add(modelScore(windowModels.get(m).spec(), r.windowScores[m][i]));
+      for (int m = 0; m < windows.size(); m++) {
+        scores.add(windows.get(m).score(r.windowScores[m][i]));
       }
       output.collect(record.replace(new Score(event.getEventId(), event.getEntityId(), event.getEventTime(), scores, null)));
       committed++;
@@ -373,11 +438,26 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     scored.inc(committed);
   }
 
+  private void writeState(ActiveModel model, Round r, int m, int i) throws Exception {
+    ModelSpec spec = model.spec();
+    float[][] next = new float[spec.statePairs()][];
+    for (int p = 0; p < next.length; p++) {
+      int size = spec.stateSize(p);
+      next[p] = new float[size];
+      System.arraycopy(r.states[m][p], i * size, next[p], 0, size);
+    }
+    recurrentState.tensors(model.name()).update(next);
+    if (r.retag[m][i]) {
+      recurrentState.version(model.name()).update(model.version());
+    }
+  }
+
   /** The models (and outputs) that gave event {@code i} a NaN or infinite score or state; null if none. */
   private String nonFiniteOutputs(Round r, int i) {
     List<String> bad = new ArrayList<>();
-    for (int m = 0; m < stepModels.size(); m++) {
-      ModelSpec spec = stepModels.get(m).spec();
+    List<ActiveModel> steps = modelSet.steps();
+    for (int m = 0; m < steps.size(); m++) {
+      ModelSpec spec = steps.get(m).spec();
       Float score = r.stepScores[m][i];
       if (score != null && !Float.isFinite(score)) {
         bad.add(spec.name() + ".score");
@@ -389,10 +469,10 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
         }
       }
     }
-    for (int m = 0; m < windowModels.size(); m++) {
+    for (int m = 0; m < modelSet.windows().size(); m++) {
       Float score = r.windowScores[m][i];
       if (score != null && !Float.isFinite(score)) {
-        bad.add(windowModels.get(m).spec().name() + ".score");
+        bad.add(modelSet.windows().get(m).name() + ".score");
       }
     }
     return bad.isEmpty() ? null : String.join(", ", bad);
@@ -439,8 +519,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       expiry.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
       return;
     }
-    for (ValueState<float[][]> s : recurrentState) {
-      s.clear();
+    for (ActiveModel model : modelSet.steps()) {
+      recurrentState.clear(model.name());
     }
     recentEvents.clear();
     lastEventTime.clear();
@@ -458,26 +538,10 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     return eventTime > Long.MAX_VALUE - entityTtlMillis ? Long.MAX_VALUE : eventTime + entityTtlMillis;
   }
 
-  /**
-   * Whether restored state has the model's state shapes. After a restore with a re-trained model
-   * of another size the key starts again from zero state rather than feed the model garbage.
-   */
-  private static boolean fits(float[][] stored, ModelSpec spec) {
-    if (stored == null || stored.length != spec.statePairs()) {
-      return false;
-    }
-    for (int p = 0; p < stored.length; p++) {
-      if (stored[p].length != spec.stateSize(p)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The key's recent events with event {@code i} of {@code x} appended, at most the longest window. */
-  private float[] appendEvent(float[] recent, float[] x, int i) {
+  /** The key's recent events with event {@code i} of {@code x} appended, at most {@code retention} events. */
+  private float[] appendEvent(float[] recent, float[] x, int i, int retention) {
     int held = recent == null ? 0 : recent.length / features;
-    int keep = Math.min(held, longestWindow - 1);
+    int keep = Math.min(held, retention - 1);
     float[] next = new float[(keep + 1) * features];
     if (keep > 0) {
       System.arraycopy(recent, (held - keep) * features, next, 0, keep * features);
@@ -487,8 +551,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   }
 
   /** Window model {@code m}'s score per event; null where the key has fewer than T events yet. */
-  private Float[] scoreWindows(int m, float[][] windows) throws OrtException {
-    WindowModelRunner runner = windowModels.get(m);
+  private Float[] scoreWindows(ActiveModel model, float[][] windows) throws OrtException {
+    WindowModelRunner runner = model.window();
     int t = runner.spec().window();
     int rowSize = t * features;
     int[] ready = new int[windows.length];
@@ -509,14 +573,10 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     }
     long start = System.nanoTime();
     float[] scores = runner.run(rows, count);
-    windowLatency.get(m).update((System.nanoTime() - start) / 1000);
+    model.latency().update((System.nanoTime() - start) / 1000);
     for (int j = 0; j < count; j++) {
       result[ready[j]] = scores[j];
     }
     return result;
-  }
-
-  private static ModelScore modelScore(ModelSpec spec, Float score) {
-    return new ModelScore(spec.name(), spec.version(), score, spec.threshold(), ModelRole.CHAMPION, null);
   }
 }

@@ -2,11 +2,15 @@ package io.vigil.pipelines.cli;
 
 import io.vigil.pipelines.demo.EmbeddedDemo;
 import io.vigil.pipelines.demo.EmbeddedDemo.DemoSettings;
+import io.vigil.pipelines.demo.SwapPlan;
 import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.replay.EventTime;
 import io.vigil.pipelines.replay.ReplaySettings;
+import io.vigil.schemas.StateMigration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +26,8 @@ import picocli.CommandLine.Option;
         "the CSV's feature columns must match the models' vigil.feature_names, and the demo stops when the",
         "CSV is sent. On stop it drains, then prints one line SUMMARY key=value ...",
         "(events, scored, dead_letters, keys, alerts, labels, labelled, events_per_s, p50_ms, p99_ms,",
-        "<model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent was accounted for."})
+        "swaps, swap_rejections, <model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent",
+        "was accounted for. --swap-at 60s swaps the recurrent model for a re-trained one while it runs."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (0 = until Ctrl-C).")
@@ -59,6 +64,19 @@ final class DemoCommand implements Callable<Integer> {
           + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl (Avro's JSON encoding).")
   Path out;
 
+  @Option(names = "--swap-at", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Swap the recurrent model this long after start (e.g. 60s), without a restart; see --swap-model.")
+  Duration swapAt;
+
+  @Option(names = "--swap-model", paramLabel = "FILE", defaultValue = SwapPlan.SHIPPED_RETRAINED,
+      description = "The model --swap-at activates: a path or classpath:NAME; name and version from its metadata "
+          + "(default: ${DEFAULT-VALUE}, a re-trained recurrent model).")
+  String swapModel;
+
+  @Option(names = "--swap-migration", defaultValue = "warm",
+      description = "How each entity's recurrent state moves to the swapped-in version: warm, reset or keep (default: ${DEFAULT-VALUE}).")
+  String swapMigration;
+
   @Mixin
   ReplayOptions replay;
 
@@ -84,8 +102,11 @@ final class DemoCommand implements Callable<Integer> {
     ReplaySettings csv = replay.csv == null ? null : replay.settings(rate, seed, EventTime.SEND);
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.
+    SwapPlan swap = swapAt == null ? null
+        : new SwapPlan(swapAt, swapModel, StateMigration.valueOf(swapMigration.toUpperCase(Locale.ROOT)));
     return new EmbeddedDemo(settings, scoring.settings(), quality.settings(),
         runtime.settings(workDir, webPort, prometheusPort, StateBackend.HASHMAP), workDir, csv, delivery.settings())
+        .withSwap(swap)
         .run(System.out);
   }
 }

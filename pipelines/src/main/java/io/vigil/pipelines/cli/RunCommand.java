@@ -53,6 +53,14 @@ final class RunCommand implements Callable<Integer> {
       description = "Output: labels that matched no score, came too late or twice (default: ${DEFAULT-VALUE}).")
   String feedbackIssuesTopic;
 
+  @Option(names = "--model-updates-topic", defaultValue = "model-updates",
+      description = "Input: model updates (hot swaps), e.g. from vigil model-update (default: ${DEFAULT-VALUE}).")
+  String modelUpdatesTopic;
+
+  @Option(names = "--model-events-topic", defaultValue = "model-events",
+      description = "Output: each model update activated or rejected, with the reason (default: ${DEFAULT-VALUE}).")
+  String modelEventsTopic;
+
   @Option(names = "--group-id", description = "Consumer group (default: the job name).")
   String groupId;
 
@@ -93,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
-        labelledTopic, metricsTopic, feedbackIssuesTopic);
+        labelledTopic, metricsTopic, feedbackIssuesTopic, modelUpdatesTopic, modelEventsTopic);
     if (noLabels) {
       topics = topics.withoutLabels();
     }

@@ -2,6 +2,7 @@ package io.vigil.pipelines.cli;
 
 import io.vigil.operators.alerts.AlertRules;
 import io.vigil.operators.scoring.BatchingOptions;
+import io.vigil.operators.scoring.MicroBatchScorer;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.pipelines.job.ScoringSettings;
@@ -69,6 +70,11 @@ final class ScoringOptions {
       description = "An entity silent for this long (event time) loses its recurrent state and recent events (default: ${DEFAULT-VALUE}).")
   Duration entityTtl;
 
+  @Option(names = "--warm-up-events", defaultValue = "" + MicroBatchScorer.DEFAULT_WARM_UP_EVENTS,
+      description = "Recent events per entity a WARM model swap re-runs the new model over; that many are retained "
+          + "(default: ${DEFAULT-VALUE}).")
+  int warmUpEvents;
+
   ScoringSettings settings() {
     List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream().map(ModelRef::of).toList();
     AlertRules alerts = AlertRules.defaults()
@@ -81,6 +87,6 @@ final class ScoringOptions {
     }
     return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
         new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, entityTtl, false,
-        ingest.limits());
+        ingest.limits(), warmUpEvents);
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vigil 0.1.0",
     description = "Streaming inference on Flink: per-key recurrent state, ONNX Runtime scoring, live quality metrics.",
-    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, BenchCommand.class, GenerateCommand.class,
+        ModelUpdateCommand.class, CommandLine.HelpCommand.class})
 public final class Vigil {
 
   public static void main(String[] args) {

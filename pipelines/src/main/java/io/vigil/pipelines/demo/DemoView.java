@@ -5,6 +5,7 @@ import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.CurvePoint;
 import io.vigil.schemas.MetricScope;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.ModelPeak;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * What the demo knows of the job's output, for the status line, the SUMMARY and the dashboard:
- * the latest cumulative metrics per model with their history, and the latest alerts. Thread-safe.
+ * the latest cumulative metrics per model version ({@code model@version}, so the versions of a
+ * swapped model show side by side) with their history, the latest alerts and model events. Thread-safe.
  */
 final class DemoView {
 
@@ -27,13 +29,15 @@ final class DemoView {
   private final Map<String, MetricSnapshot> latest = new TreeMap<>();
   private final Map<String, Deque<MetricSnapshot>> history = new TreeMap<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
+  private final Deque<ModelEvent> modelEvents = new ArrayDeque<>();
 
   synchronized void onMetrics(MetricSnapshot s) {
     if (s.getScope() != MetricScope.CUMULATIVE) {
       return;
     }
-    latest.put(s.getModel(), s);
-    Deque<MetricSnapshot> h = history.computeIfAbsent(s.getModel(), m -> new ArrayDeque<>());
+    String key = s.getModel() + "@" + s.getVersion();
+    latest.put(key, s);
+    Deque<MetricSnapshot> h = history.computeIfAbsent(key, m -> new ArrayDeque<>());
     h.addLast(s);
     if (h.size() > HISTORY) {
       h.removeFirst();
@@ -48,15 +52,45 @@ final class DemoView {
     }
   }
 
-  /** The latest cumulative snapshot per model. */
+  synchronized void onModelEvent(ModelEvent e) {
+    modelEvents.addFirst(e);
+    if (modelEvents.size() > ALERTS) {
+      modelEvents.removeLast();
+    }
+  }
+
+  /** The latest model events, newest first: what the dashboard lists as swaps and rejections. */
+  synchronized List<Map<String, Object>> dashboardModelEvents() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ModelEvent e : modelEvents) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", e.getModel());
+      m.put("version", e.getVersion());
+      m.put("outcome", e.getOutcome().name());
+      m.put("reason", e.getReason());
+      m.put("subtask", e.getSubtask());
+      m.put("time", e.getTime().toEpochMilli());
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The latest cumulative snapshot per model@version. */
   synchronized Map<String, MetricSnapshot> latest() {
     return new TreeMap<>(latest);
   }
 
-  /** {@code model.precision=... model.recall=... model.f1=... model.roc_auc=... model.pr_auc=...} per model. */
+  /**
+   * {@code model.precision=... model.recall=... model.f1=... model.roc_auc=... model.pr_auc=...} per
+   * model, of its newest version (the one with the latest snapshot).
+   */
   synchronized String qualityKeyValues() {
-    StringBuilder sb = new StringBuilder();
+    Map<String, MetricSnapshot> newest = new TreeMap<>();
     for (MetricSnapshot s : latest.values()) {
+      newest.merge(s.getModel(), s, (a, b) -> b.getWindowEnd().isAfter(a.getWindowEnd()) ? b : a);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (MetricSnapshot s : newest.values()) {
       String m = s.getModel();
       sb.append(String.format(Locale.ROOT, " %s.precision=%.4f %s.recall=%.4f %s.f1=%.4f %s.roc_auc=%.4f %s.pr_auc=%.4f",
           m, s.getPrecision(), m, s.getRecall(), m, s.getF1(), m, s.getRocAuc(), m, s.getPrAuc()));

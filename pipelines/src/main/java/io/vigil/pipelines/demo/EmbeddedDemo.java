@@ -7,6 +7,7 @@ import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
+import io.vigil.pipelines.job.ModelUpdates;
 import io.vigil.pipelines.job.OutputDelivery;
 import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.RuntimeSettings;
@@ -23,9 +24,12 @@ import io.vigil.pipelines.replay.ReplaySettings;
 import io.vigil.pipelines.replay.SyntheticFeed;
 import io.vigil.pipelines.synthetic.SyntheticStream;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelRole;
+import io.vigil.schemas.ModelUpdate;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +63,7 @@ public final class EmbeddedDemo {
   private final Path workDir;
   private final ReplaySettings csv;
   private final OutputDelivery delivery;
+  private SwapPlan swap;
   private final CountDownLatch interrupted = new CountDownLatch(1);
   private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -81,6 +86,12 @@ public final class EmbeddedDemo {
     this.workDir = workDir;
   }
 
+  /** Also swaps a model while the demo runs; null: none. */
+  public EmbeddedDemo withSwap(SwapPlan plan) {
+    this.swap = plan;
+    return this;
+  }
+
   /** Runs the demo; returns the process exit code. */
   public int run(PrintStream out) throws Exception {
     // Local: the task managers run here, so the device can be checked before anything starts.
@@ -88,6 +99,8 @@ public final class EmbeddedDemo {
     // A CSV is read (and matched to the models' feature names) before anything starts, too.
     ReplayCsv.Data data = csv == null ? null : ReplayCsv.read(csv.csv(),
         FeatureColumns.select(specs, ReplayCsv.featureColumns(csv.csv()), csv.features(), csv.csv().toString()));
+    // The swap's file is checked now: a file the job would reject stops the demo before it starts.
+    ModelUpdate swapUpdate = swap == null ? null : ModelUpdates.describe(swap.model(), ModelRole.CHAMPION, null, swap.migration());
     Thread hook = new Thread(() -> {
       interrupted.countDown();
       awaitQuietly(finished, 3 * DRAIN_TIMEOUT_MS);
@@ -125,6 +138,13 @@ public final class EmbeddedDemo {
       long end = demo.seconds() > 0 ? start + TimeUnit.SECONDS.toNanos(demo.seconds()) : Long.MAX_VALUE;
       while (System.nanoTime() < end && !producer.exhausted() && !interrupted.await(Math.min(demo.statusEveryMs(),
           Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))), TimeUnit.MILLISECONDS)) {
+        if (swapUpdate != null && System.nanoTime() - start >= swap.at().toNanos()) {
+          ModelUpdate now = ModelUpdate.newBuilder(swapUpdate).setRequestedAt(Instant.now()).build();
+          ModelUpdates.publish(kafka.bootstrapServers(), Map.of(), names.modelUpdates(), now);
+          out.printf("Swap: published %s version %s (%s) to %s%n", now.getModel(), now.getVersion(),
+              now.getMigration().name().toLowerCase(Locale.ROOT), names.modelUpdates());
+          swapUpdate = null;
+        }
         status.print("");
       }
 
@@ -144,11 +164,12 @@ public final class EmbeddedDemo {
       boolean covered = metricsCoverLabelled(view.latest(), monitor.labelledPerModel(), out);
       long processed = monitor.scored.get() + monitor.dead.get();
       out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d alerts=%d labels=%d labelled=%d "
-              + "feedback_issues=%d events_per_s=%.0f p50_ms=%.0f p99_ms=%.0f seconds=%.1f drained=%s metrics_cover_labelled=%s%s%n",
+              + "feedback_issues=%d events_per_s=%.0f p50_ms=%.0f p99_ms=%.0f seconds=%.1f drained=%s metrics_cover_labelled=%s "
+              + "swaps=%d swap_rejections=%d%s%n",
           producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), monitor.alertsOpened.get(),
           producer.labelsSent.get(), monitor.labelledScores.get(), monitor.feedbackIssues.get(),
           processed / (elapsed / 1e9), monitor.latency.percentile(0.5), monitor.latency.percentile(0.99), elapsed / 1e9,
-          drained, covered, view.qualityKeyValues());
+          drained, covered, monitor.swaps(), monitor.swapRejections(), view.qualityKeyValues());
       return drained && covered ? 0 : 1;
     } finally {
       finished.countDown();
@@ -205,7 +226,7 @@ public final class EmbeddedDemo {
     return true;
   }
 
-  /** The last cumulative snapshot of each model counts exactly the labelled scores it was given. */
+  /** The last cumulative snapshot of each model version counts exactly the labelled scores it was given. */
   private static boolean metricsCoverLabelled(Map<String, MetricSnapshot> latest, Map<String, Long> labelled, PrintStream out) {
     boolean ok = latest.keySet().equals(labelled.keySet());
     for (Map.Entry<String, Long> e : labelled.entrySet()) {

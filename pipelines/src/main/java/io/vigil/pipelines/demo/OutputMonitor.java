@@ -7,6 +7,8 @@ import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelEvent;
+import io.vigil.schemas.ModelEventOutcome;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.wire.Decoded;
@@ -47,6 +49,10 @@ final class OutputMonitor implements Runnable {
   private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema(), SchemaHistory.of("LabelledScore"));
   private final WireCodec<MetricSnapshot> metrics = new WireCodec<>(MetricSnapshot.getClassSchema(), SchemaHistory.of("MetricSnapshot"));
   private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema());
+  private final WireCodec<ModelEvent> modelEvents = new WireCodec<>(ModelEvent.getClassSchema());
+  /** model@version of every activated update, and of every rejected one (each subtask may report it). */
+  private final Set<String> activated = new HashSet<>();
+  private final Set<String> rejected = new HashSet<>();
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile boolean finishing;
 
@@ -74,7 +80,7 @@ final class OutputMonitor implements Runnable {
     this.archive = archive;
     this.view = view;
     if (archive != null) {
-      List.of("scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues").forEach(archive::touch);
+      List.of("scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues", "model-events").forEach(archive::touch);
     }
   }
 
@@ -82,6 +88,17 @@ final class OutputMonitor implements Runnable {
     return keys.size();
   }
 
+  /** Model updates activated (distinct model versions). */
+  synchronized int swaps() {
+    return activated.size();
+  }
+
+  /** Model updates rejected (distinct model versions). */
+  synchronized int swapRejections() {
+    return rejected.size();
+  }
+
+  /** Labelled scores per model@version, as the metrics count them. */
   synchronized Map<String, Long> labelledPerModel() {
     return new HashMap<>(labelledPerModel);
   }
@@ -142,12 +159,18 @@ final class OutputMonitor implements Runnable {
       synchronized (this) {
         for (ModelScore s : l.getScores()) {
           if (s.getScore() != null) {
-            labelledPerModel.merge(s.getModel(), 1L, Long::sum);
+            labelledPerModel.merge(s.getModel() + "@" + s.getVersion(), 1L, Long::sum);
           }
         }
       }
     } else if (topic.equals(topics.metrics())) {
       view.onMetrics(decode(metrics, r, "metrics"));
+    } else if (topic.equals(topics.modelEvents())) {
+      ModelEvent e = decode(modelEvents, r, "model-events");
+      synchronized (this) {
+        (e.getOutcome() == ModelEventOutcome.ACTIVATED ? activated : rejected).add(e.getModel() + "@" + e.getVersion());
+      }
+      view.onModelEvent(e);
     } else if (topic.equals(topics.feedbackIssues())) {
       decode(issues, r, "feedback-issues");
       feedbackIssues.incrementAndGet();

@@ -9,6 +9,7 @@ import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.Score;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -19,6 +20,7 @@ import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,9 +50,10 @@ public final class KafkaScoringJob {
       OutputDelivery delivery) {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(
-        source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), scoring);
+        source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), modelUpdates(env, kafka), scoring);
     sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
     sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
+    sink(scored.modelEvents(), kafka, t.modelEvents(), ModelEvent.class, ModelEvent::getModel, DeliveryGuarantee.EXACTLY_ONCE);
     if (!t.hasFeedback()) {
       sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null,
           DeliveryGuarantee.EXACTLY_ONCE);
@@ -82,17 +85,34 @@ public final class KafkaScoringJob {
         .withIdleness(quality.inputIdleness());
   }
 
+  /**
+   * The control topic, read from its start on a fresh job whatever {@code --start-from} says: the
+   * updates published so far decide which versions score, as they would have in a running job.
+   * Parallelism 1 keeps every update in publishing order. No watermarks: event time is the events'.
+   */
+  private static DataStream<RawRecord> modelUpdates(StreamExecutionEnvironment env, KafkaSettings kafka) {
+    return source(env, kafka, kafka.topics().modelUpdates(), WatermarkStrategy.noWatermarks(),
+        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST)).setParallelism(1);
+  }
+
   private static DataStream<RawRecord> source(StreamExecutionEnvironment env, KafkaSettings kafka, String topic,
       WatermarkStrategy<RawRecord> watermarks) {
+    return source(env, kafka, topic, watermarks, startingOffsets(kafka.startFrom()));
+  }
+
+  private static DataStreamSource<RawRecord> source(StreamExecutionEnvironment env,
+      KafkaSettings kafka, String topic, WatermarkStrategy<RawRecord> watermarks, OffsetsInitializer offsets) {
     KafkaSource<RawRecord> source = KafkaSource.<RawRecord>builder()
         .setBootstrapServers(kafka.bootstrapServers())
         .setTopics(topic)
         .setGroupId(kafka.groupId())
-        .setStartingOffsets(startingOffsets(kafka.startFrom()))
+        .setStartingOffsets(offsets)
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(kafka.clientProperties(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")))
         .build();
-    return env.fromSource(source, watermarks, topic).uid(topic + "-source");
+    DataStreamSource<RawRecord> stream = env.fromSource(source, watermarks, topic);
+    stream.uid(topic + "-source");
+    return stream;
   }
 
   private static OffsetsInitializer startingOffsets(KafkaSettings.StartFrom startFrom) {

@@ -24,7 +24,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
  * The quality topology: scores joined with late labels into labelled scores, and from them each
- * model's metrics, cumulative and over a sliding window. Sources and sinks are the caller's.
+ * model version's metrics, cumulative and over a sliding window. Sources and sinks are the caller's.
  */
 public final class QualityTopology {
 
@@ -51,7 +51,7 @@ public final class QualityTopology {
     DataStream<MetricSnapshot> metrics = labelled
         .flatMap(new SplitByModel(), TypeInformation.of(LabelledModelScore.class))
         .name("split-by-model").uid("split-by-model")
-        .keyBy(s -> s.model, Types.STRING)
+        .keyBy(LabelledModelScore::modelVersion, Types.STRING)
         .process(new StreamingBinaryMetrics(settings.metricsWindow(), settings.metricsSlide(), settings.metricsMaxDistinct()), AvroTypes.of(MetricSnapshot.class))
         .name("quality-metrics").uid("quality-metrics");
     return new Outputs(labelled, metrics, labelled.getSideOutput(FeedbackJoin.ISSUES), deadLetters);

@@ -15,6 +15,7 @@ import java.util.List;
  * the bounds input must keep ({@code ingest}). Each entity's state is dropped after
  * {@code entityTtl} of event-time silence.
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
+ * {@code warmUpEvents}: how many recent events per entity a WARM model swap re-runs (and so are retained).
  */
 public record ScoringSettings(
     List<ModelRef> models,
@@ -24,22 +25,27 @@ public record ScoringSettings(
     AlertRules alerts,
     Duration entityTtl,
     boolean passThrough,
-    IngestLimits ingest) {
+    IngestLimits ingest,
+    int warmUpEvents) {
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
     this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), MicroBatchScorer.DEFAULT_ENTITY_TTL, false,
-        IngestLimits.defaults());
+        IngestLimits.defaults(), MicroBatchScorer.DEFAULT_WARM_UP_EVENTS);
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, warmUpEvents);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true, ingest);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true, ingest, warmUpEvents);
+  }
+
+  public ScoringSettings withWarmUp(int events) {
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, events);
   }
 
   public ScoringSettings withIngest(IngestLimits limits) {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, limits);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, limits, warmUpEvents);
   }
 }

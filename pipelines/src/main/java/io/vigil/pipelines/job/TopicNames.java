@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * The topics one job reads and writes. {@code feedback} is null when the job runs without labels:
  * then there is no quality path, and the labelled, metrics and feedback-issues topics are unused.
+ * {@code modelUpdates} is the control input of model swaps, {@code modelEvents} says what became
+ * of each update.
  */
 public record TopicNames(
     String events,
@@ -15,22 +17,26 @@ public record TopicNames(
     String alerts,
     String labelled,
     String metrics,
-    String feedbackIssues) {
+    String feedbackIssues,
+    String modelUpdates,
+    String modelEvents) {
 
   public static TopicNames defaults() {
-    return new TopicNames("events", "feedback", "scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues");
+    return new TopicNames("events", "feedback", "scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues",
+        "model-updates", "model-events");
   }
 
   /** Inputs {@code events} and {@code feedback} as given; every output named {@code <prefix>-<output>}. */
   public static TopicNames prefixed(String events, String feedback, String prefix) {
     TopicNames d = defaults();
     return new TopicNames(events, feedback, prefix + "-" + d.scores, prefix + "-" + d.deadLetters, prefix + "-" + d.alerts,
-        prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues);
+        prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues, prefix + "-" + d.modelUpdates,
+        prefix + "-" + d.modelEvents);
   }
 
   /** The same topics without the feedback input and the quality outputs. */
   public TopicNames withoutLabels() {
-    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
+    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelUpdates, modelEvents);
   }
 
   public boolean hasFeedback() {
@@ -38,12 +44,12 @@ public record TopicNames(
   }
 
   public List<String> inputs() {
-    return hasFeedback() ? List.of(events, feedback) : List.of(events);
+    return hasFeedback() ? List.of(events, feedback, modelUpdates) : List.of(events, modelUpdates);
   }
 
   public List<String> outputs() {
-    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues)
-        : List.of(scores, deadLetters, alerts);
+    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelEvents)
+        : List.of(scores, deadLetters, alerts, modelEvents);
   }
 
   public List<String> all() {

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.vigil.schemas.StateMigration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EmbeddedDemoTest {
 
+  /** The version in the metadata of models/recurrent-retrained.onnx. */
+  static final String RETRAINED_VERSION = "1.0.0+e69c26f7";
   static final Path SCREENSHOT = Path.of("target/demo-dashboard.png").toAbsolutePath();
 
   @TempDir
@@ -62,6 +65,7 @@ class EmbeddedDemoTest {
     CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
       try {
         return new EmbeddedDemo(demo, scoring, quality, runtime, work.resolve("demo"))
+            .withSwap(new SwapPlan(Duration.ofSeconds(20), SwapPlan.SHIPPED_RETRAINED, StateMigration.WARM))
             .run(new PrintStream(console, true, StandardCharsets.UTF_8));
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -89,6 +93,10 @@ class EmbeddedDemoTest {
     }
     assertThat(Long.parseLong(kv.get("scored")) + Long.parseLong(kv.get("dead_letters"))).isEqualTo(Long.parseLong(kv.get("events")));
     assertThat(kv).containsKeys("alerts", "events_per_s", "recurrent.f1", "recurrent.roc_auc", "recurrent.pr_auc");
+    assertThat(kv).containsEntry("swaps", "1").containsEntry("swap_rejections", "0");
+    assertThat(printed).contains("Swap: published recurrent version " + RETRAINED_VERSION + " (warm)");
+    assertThat(Files.readAllLines(out.resolve("model-events.jsonl"))).as("one activation per scorer subtask").hasSize(2)
+        .allSatisfy(l -> assertThat(l).contains("ACTIVATED").contains(RETRAINED_VERSION));
 
     assertThat(lines(out.resolve("scores.jsonl"))).isEqualTo(Long.parseLong(kv.get("scored")));
     assertThat(lines(out.resolve("dead-letters.jsonl"))).isEqualTo(Long.parseLong(kv.get("dead_letters")));
@@ -96,31 +104,35 @@ class EmbeddedDemoTest {
     assertLastCumulativeSnapshotCoversLabelled(out);
   }
 
-  /** Independent of the demo's own check: re-read both files. */
+  /**
+   * Independent of the demo's own check: re-read both files. Each version of the swapped model has
+   * its own metrics, counting exactly its own labelled scores.
+   */
   private static void assertLastCumulativeSnapshotCoversLabelled(Path out) throws IOException {
     ObjectMapper json = new ObjectMapper();
-    long labelled = 0;
+    Map<String, Long> labelled = new HashMap<>();
     try (Stream<String> l = Files.lines(out.resolve("labelled.jsonl"))) {
       for (String line : (Iterable<String>) l::iterator) {
         for (JsonNode s : json.readTree(line).get("scores")) {
           if (s.get("model").asText().equals("recurrent") && !s.get("score").isNull()) {
-            labelled++;
+            labelled.merge(s.get("version").asText(), 1L, Long::sum);
           }
         }
       }
     }
-    JsonNode last = null;
+    Map<String, JsonNode> last = new HashMap<>();
     try (Stream<String> l = Files.lines(out.resolve("metrics.jsonl"))) {
       for (String line : (Iterable<String>) l::iterator) {
         JsonNode m = json.readTree(line);
         if (m.get("model").asText().equals("recurrent") && m.get("scope").asText().equals("CUMULATIVE")) {
-          last = m;
+          last.put(m.get("version").asText(), m);
         }
       }
     }
-    assertThat(labelled).isPositive();
-    assertThat(last).isNotNull();
-    assertThat(last.get("positives").asLong() + last.get("negatives").asLong()).isEqualTo(labelled);
+    assertThat(labelled).as("both versions were judged").containsKey(RETRAINED_VERSION).hasSize(2);
+    assertThat(last.keySet()).isEqualTo(labelled.keySet());
+    labelled.forEach((version, count) -> assertThat(last.get(version).get("positives").asLong()
+        + last.get(version).get("negatives").asLong()).as(version).isEqualTo(count));
   }
 
   private static String awaitPrometheus(int port, List<String> names, Duration timeout) throws Exception {

@@ -321,7 +321,7 @@ class HostileProducerTest {
   }
 
   /** Flink's job metric {@code numRestarts}, from the MiniCluster's REST API (its metric fetcher may need a moment). */
-  private static long numRestarts(int port, JobClient job) throws Exception {
+  static long numRestarts(int port, JobClient job) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     URI uri = URI.create("http://127.0.0.1:" + port + "/jobs/" + job.getJobID() + "/metrics?get=numRestarts");
     long deadline = System.currentTimeMillis() + 30_000;
@@ -338,7 +338,7 @@ class HostileProducerTest {
     }
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
