@@ -13,7 +13,6 @@ import io.vigil.operators.onnx.WindowModelRunner;
 import ai.onnxruntime.OrtException;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;
-import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
@@ -77,6 +76,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private final BatchingOptions batching;
   private final long entityTtlMillis;
   private final boolean passThrough;
+  /** Which models are challengers: consulted only where a score is built. */
+  private ModelRoles roles = ModelRoles.NONE;
 
   private transient List<StepModelRunner> stepModels;
   private transient List<WindowModelRunner> windowModels;
@@ -516,7 +517,14 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     return result;
   }
 
-  private static ModelScore modelScore(ModelSpec spec, Float score) {
-    return new ModelScore(spec.name(), spec.version(), score, spec.threshold(), ModelRole.CHAMPION, null);
+  /** Marks the challengers' scores (before the job starts; every model is a champion otherwise). */
+  public MicroBatchScorer withRoles(ModelRoles roles) {
+    this.roles = roles;
+    return this;
+  }
+
+  private ModelScore modelScore(ModelSpec spec, Float score) {
+    return new ModelScore(spec.name(), spec.version(), score, spec.threshold(), roles.role(spec.name()),
+        roles.challenges(spec.name()));
   }
 }

@@ -4,9 +4,11 @@ import io.vigil.pipelines.demo.EmbeddedDemo;
 import io.vigil.pipelines.demo.EmbeddedDemo.DemoSettings;
 import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.replay.EventTime;
+import io.vigil.pipelines.replay.LabelDegradation;
 import io.vigil.pipelines.replay.ReplaySettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Option;
         "the CSV's feature columns must match the models' vigil.feature_names, and the demo stops when the",
         "CSV is sent. On stop it drains, then prints one line SUMMARY key=value ...",
         "(events, scored, dead_letters, keys, alerts, labels, labelled, events_per_s, p50_ms, p99_ms,",
-        "<model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent was accounted for."})
+        "comparisons, quality_alerts, <model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything",
+        "sent was accounted for. --challenger FILE=CHAMPION adds a challenger; --degrade-at flips labels later on."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (0 = until Ctrl-C).")
@@ -56,8 +59,17 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Also write every output topic as JSON lines: scores.jsonl, labelled.jsonl, metrics.jsonl, "
-          + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl (Avro's JSON encoding).")
+          + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl, model-comparisons.jsonl (Avro's JSON encoding).")
   Path out;
+
+  @Option(names = "--degrade-at", converter = DurationConverter.class,
+      description = "From this long after the first label (event time, e.g. 90s), flip a share of the generator's labels, "
+          + "so the models' live quality falls and QUALITY alerts open (default: never).")
+  Duration degradeAt;
+
+  @Option(names = "--degrade-share", defaultValue = "0.3",
+      description = "Share of labels flipped from --degrade-at on (default: ${DEFAULT-VALUE}).")
+  double degradeShare;
 
   @Mixin
   ReplayOptions replay;
@@ -80,7 +92,11 @@ final class DemoCommand implements Callable<Integer> {
     if (seconds < 0 || entities < 1 || bad < 0 || bad > 1) {
       throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
     }
-    DemoSettings settings = new DemoSettings(seconds, entities, rate, bad, seed, statusEveryMs, out, dashboardPort);
+    if (degradeAt != null && replay.csv != null) {
+      throw new IllegalArgumentException("--degrade-at flips the generator's labels: it cannot be used with --csv");
+    }
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, bad, seed, statusEveryMs, out, dashboardPort,
+        degradeAt == null ? null : new LabelDegradation(degradeAt.toMillis(), degradeShare, seed));
     ReplaySettings csv = replay.csv == null ? null : replay.settings(rate, seed, EventTime.SEND);
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.

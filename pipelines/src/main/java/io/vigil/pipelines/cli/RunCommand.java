@@ -53,6 +53,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Output: labels that matched no score, came too late or twice (default: ${DEFAULT-VALUE}).")
   String feedbackIssuesTopic;
 
+  @Option(names = "--comparisons-topic", defaultValue = "model-comparisons",
+      description = "Output: each challenger compared with its champion on the same labelled events (default: ${DEFAULT-VALUE}).")
+  String comparisonsTopic;
+
   @Option(names = "--group-id", description = "Consumer group (default: the job name).")
   String groupId;
 
@@ -93,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
-        labelledTopic, metricsTopic, feedbackIssuesTopic);
+        labelledTopic, metricsTopic, feedbackIssuesTopic, comparisonsTopic);
     if (noLabels) {
       topics = topics.withoutLabels();
     }

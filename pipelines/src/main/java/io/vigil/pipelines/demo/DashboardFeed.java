@@ -59,6 +59,7 @@ final class DashboardFeed implements Supplier<String> {
     state.put("latency_ms", latency);
     state.put("models", view.dashboardModels());
     state.put("alerts", view.dashboardAlerts());
+    state.put("comparisons", view.dashboardComparisons());
     try {
       return json.writeValueAsString(state);
     } catch (JsonProcessingException e) {

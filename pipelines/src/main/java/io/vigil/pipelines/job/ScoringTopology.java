@@ -4,6 +4,7 @@ import io.vigil.operators.alerts.AlertDetector;
 import io.vigil.operators.AvroTypes;
 import io.vigil.operators.ingest.DecodeEvents;
 import io.vigil.operators.scoring.MicroBatchScorer;
+import io.vigil.operators.scoring.ModelRoles;
 import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.ingest.StampEventTime;
 import io.vigil.operators.onnx.ModelCatalog;
@@ -13,6 +14,7 @@ import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -23,8 +25,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class ScoringTopology {
 
-  /** The topology's output streams. */
-  public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts) {}
+  /** The topology's output streams, and the checked models (champions and challengers) it scores with. */
+  public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts,
+      List<ModelSpec> models) {}
 
   private ScoringTopology() {}
 
@@ -34,7 +37,9 @@ public final class ScoringTopology {
    * scorer opens its sessions.
    */
   public static Outputs attach(DataStream<RawRecord> raw, ScoringSettings settings) {
-    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu());
+    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu(),
+        Set.of(AlertDetector.DECISION_MODEL));
+    ModelRoles roles = ModelRoles.assign(settings.models(), specs, settings.challengers());
     SingleOutputStreamOperator<SequenceEvent> events = raw
         .process(new DecodeEvents(specs.get(0).features(), settings.ingest()), AvroTypes.of(SequenceEvent.class))
         .name("decode-validate").uid("decode-validate");
@@ -46,7 +51,8 @@ public final class ScoringTopology {
         .uid("event-time")
         .keyBy(SequenceEvent::getEntityId)
         .transform("score", AvroTypes.of(Score.class),
-            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.entityTtl(), settings.passThrough()))
+            new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.entityTtl(), settings.passThrough())
+                .withRoles(roles))
         .uid("score");
     // Events the models failed on join the decoder's rejections: one dead-letter stream.
     deadLetters = deadLetters.union(scores.getSideOutput(MicroBatchScorer.REJECTED));
@@ -56,6 +62,6 @@ public final class ScoringTopology {
         .process(new AlertDetector(settings.alerts()), AvroTypes.of(Alert.class))
         .name("alerts").uid("alerts");
     // Scores leave with the alert decision attached, so it is judged against labels like a model.
-    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts);
+    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts, specs);
   }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The topics one job reads and writes. {@code feedback} is null when the job runs without labels:
- * then there is no quality path, and the labelled, metrics and feedback-issues topics are unused.
+ * then there is no quality path, and the labelled, metrics, feedback-issues and comparisons topics are unused.
+ * {@code comparisons} holds the champion / challenger comparison records.
  */
 public record TopicNames(
     String events,
@@ -15,22 +16,30 @@ public record TopicNames(
     String alerts,
     String labelled,
     String metrics,
-    String feedbackIssues) {
+    String feedbackIssues,
+    String comparisons) {
+
+  /** With the default comparisons topic. */
+  public TopicNames(String events, String feedback, String scores, String deadLetters, String alerts, String labelled,
+      String metrics, String feedbackIssues) {
+    this(events, feedback, scores, deadLetters, alerts, labelled, metrics, feedbackIssues, "model-comparisons");
+  }
 
   public static TopicNames defaults() {
-    return new TopicNames("events", "feedback", "scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues");
+    return new TopicNames("events", "feedback", "scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues",
+        "model-comparisons");
   }
 
   /** Inputs {@code events} and {@code feedback} as given; every output named {@code <prefix>-<output>}. */
   public static TopicNames prefixed(String events, String feedback, String prefix) {
     TopicNames d = defaults();
     return new TopicNames(events, feedback, prefix + "-" + d.scores, prefix + "-" + d.deadLetters, prefix + "-" + d.alerts,
-        prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues);
+        prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues, prefix + "-" + d.comparisons);
   }
 
   /** The same topics without the feedback input and the quality outputs. */
   public TopicNames withoutLabels() {
-    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues);
+    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues, comparisons);
   }
 
   public boolean hasFeedback() {
@@ -42,7 +51,7 @@ public record TopicNames(
   }
 
   public List<String> outputs() {
-    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues)
+    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues, comparisons)
         : List.of(scores, deadLetters, alerts);
   }
 
