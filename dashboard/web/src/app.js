@@ -193,13 +193,27 @@ function renderAlerts(alerts, now) {
     const when = isOpen
       ? `open for ${duration(now - a.openedAt)}`
       : `closed ${a.closedAt ? clock(a.closedAt) : '—'} · lasted ${a.closedAt ? duration(a.closedAt - a.openedAt) : '—'}`;
-    const scores = (a.firedModels ?? []).map((m) =>
-      `<span class="score">${esc(m)} <b>${dec(a.peakScores?.[m], 2)}</b></span>`).join('');
-    return `<li class="alert ${isOpen ? 'open' : ''}" data-alert="${esc(a.alertId)}">
+    const quality = a.kind === 'QUALITY';
+    const scores = quality
+      ? `<span class="score">QUALITY ${esc(a.metric)} <b>${dec(a.observed, 3)}</b> vs validation <b>${dec(a.expected, 3)}</b></span>`
+      : (a.firedModels ?? []).map((m) =>
+        `<span class="score">${esc(m)} <b>${dec(a.peakScores?.[m], 2)}</b></span>`).join('');
+    return `<li class="alert ${isOpen ? 'open' : ''} ${quality ? 'quality' : ''}" data-alert="${esc(a.alertId)}">
       <div class="top"><span class="entity">${esc(a.entityId)}</span><span class="status">${esc(a.status)}</span></div>
       <div class="meta">opened ${clock(a.openedAt)} · ${int(a.events)} events · ${when}</div>
       <div class="models">${scores}</div></li>`;
   }).join('');
+}
+
+// ---- champion / challenger -----------------------------------------------------------------
+
+function renderComparisons(comparisons) {
+  $('#comparisons-panel').hidden = comparisons.length === 0;
+  const cell = (d) => `${dec(d.delta, 3)} <small>[${dec(d.lower, 3)}, ${dec(d.upper, 3)}] p ${dec(d.p, 3)}</small>`;
+  $('#comparisons').innerHTML = comparisons.map((c) => `<tr data-challenger="${esc(c.challenger)}">
+      <td>${esc(c.challenger)} vs ${esc(c.champion)}</td><td>${int(c.labels)}</td>
+      <td>${cell(c.roc_auc)}</td><td>${cell(c.pr_auc)}</td><td>${cell(c.f1)}</td>
+      <td>${c.challengerBetter ? 'better' : '—'}</td></tr>`).join('');
 }
 
 // ---- state in, from the stream or by polling ---------------------------------------------
@@ -217,6 +231,7 @@ function apply(state) {
   renderOps(state);
   renderModels(state.models ?? {});
   renderAlerts(state.alerts ?? [], state.time);
+  renderComparisons(state.comparisons ?? []);
   $('#updated').textContent = clock(state.time);
   dashboard.updates++;
 }

@@ -1,5 +1,6 @@
 package io.vigil.operators.alerts;
 
+import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import java.io.Serializable;
 import java.time.Duration;
@@ -10,7 +11,8 @@ import java.util.Set;
 /**
  * When {@link AlertDetector} opens and closes an alert. Only the <em>considered</em> models count:
  * those in {@code models} (every model in the Score when empty) that have a score for the event;
- * a null score is ignored, never taken as low.
+ * a null score is ignored, never taken as low. A CHALLENGER's score is never considered: a
+ * challenger is judged, not trusted — it cannot open, extend or peak an alert.
  *
  * <ul>
  *   <li>A model <em>fires</em> when its score is {@code >=} its threshold: the override in
@@ -96,7 +98,8 @@ public record AlertRules(
   }
 
   boolean considers(ModelScore score) {
-    return score.getScore() != null && (models.isEmpty() || models.contains(score.getModel()));
+    return score.getRole() != ModelRole.CHALLENGER && score.getScore() != null
+        && (models.isEmpty() || models.contains(score.getModel()));
   }
 
   float threshold(ModelScore score) {

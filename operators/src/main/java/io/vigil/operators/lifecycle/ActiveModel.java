@@ -8,6 +8,7 @@ import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.operators.onnx.SharedModels;
 import io.vigil.operators.onnx.StepModelRunner;
 import io.vigil.operators.onnx.WindowModelRunner;
+import io.vigil.operators.scoring.ModelRoles;
 import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.ModelUpdate;
@@ -42,11 +43,11 @@ public final class ActiveModel {
   private final WindowModelRunner window;
   private final Histogram latency;
 
-  private ActiveModel(ModelRef ref, String sha256, ExecutionOptions execution, ModelRole role, String challenges,
+  private ActiveModel(ModelRef ref, String sha256, LoadedModel model, ModelRole role, String challenges,
       StateMigration migration, LatencyMetrics metrics) {
     this.ref = ref;
     this.sha256 = sha256;
-    this.model = SharedModels.acquire(ref, sha256, execution);
+    this.model = model;
     this.role = role;
     this.challenges = challenges;
     this.migration = migration;
@@ -61,14 +62,17 @@ public final class ActiveModel {
     Histogram latency(LoadedModel model);
   }
 
-  /** A model named at job start: a champion; state of another version is rebuilt (warm). */
-  static ActiveModel configured(ModelRef ref, ExecutionOptions execution, LatencyMetrics metrics) {
-    return new ActiveModel(ref, null, execution, ModelRole.CHAMPION, null, StateMigration.WARM, metrics);
+  /** A model named at job start, in the role {@code roles} give its name; state of another version is rebuilt (warm). */
+  static ActiveModel configured(ModelRef ref, ExecutionOptions execution, ModelRoles roles, LatencyMetrics metrics) {
+    LoadedModel model = SharedModels.acquire(ref, null, execution);
+    String name = model.spec().name();
+    return new ActiveModel(ref, null, model, roles.role(name), roles.challenges(name), StateMigration.WARM, metrics);
   }
 
   /** The file of a validated update; fails (the task) if this task manager cannot load the very same bytes. */
   static ActiveModel of(ModelUpdate update, ExecutionOptions execution, LatencyMetrics metrics) {
-    return new ActiveModel(ModelRef.of(update.getUri()), update.getSha256(), execution, update.getRole(),
+    ModelRef ref = ModelRef.of(update.getUri());
+    return new ActiveModel(ref, update.getSha256(), SharedModels.acquire(ref, update.getSha256(), execution), update.getRole(),
         update.getChallenges(), update.getMigration(), metrics);
   }
 

@@ -7,6 +7,7 @@ import io.vigil.operators.onnx.ModelKind;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.schemas.ModelEvent;
+import io.vigil.operators.scoring.ModelRoles;
 import io.vigil.schemas.ModelRole;
 import io.vigil.schemas.ModelUpdate;
 import io.vigil.schemas.StateMigration;
@@ -59,11 +60,11 @@ public final class ModelSet {
   private int retention;
 
   /**
-   * Opens the configured models, then the versions {@code accepted} (restored state) says were
+   * Opens the configured models (challengers among them as {@code roles} say), then the versions {@code accepted} (restored state) says were
    * active. {@code warmUpEvents}: how many of a key's recent events a WARM migration runs over;
    * the scorer retains at least that many per key.
    */
-  public ModelSet(List<ModelRef> refs, ExecutionOptions execution, int warmUpEvents,
+  public ModelSet(List<ModelRef> refs, ModelRoles roles, ExecutionOptions execution, int warmUpEvents,
       BroadcastState<String, ModelUpdate> accepted, MetricGroup metrics) throws Exception {
     if (warmUpEvents < 0) {
       throw new IllegalArgumentException("warm-up events must be >= 0, is " + warmUpEvents);
@@ -76,7 +77,7 @@ public final class ModelSet {
     this.activations = metrics.counter("modelActivations");
     this.rejections = metrics.counter("modelUpdatesRejected");
     for (ModelRef ref : refs) {
-      place(ActiveModel.configured(ref, execution, this::latency));
+      place(ActiveModel.configured(ref, execution, roles, this::latency));
     }
     Map<String, ModelUpdate> restored = new TreeMap<>();
     for (Map.Entry<String, ModelUpdate> e : accepted.entries()) {

@@ -96,6 +96,8 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private final long entityTtlMillis;
   private final boolean passThrough;
   private final int warmUpEvents;
+  /** Which of the configured models are challengers (updates carry their own role). */
+  private ModelRoles roles = ModelRoles.NONE;
 
   private transient BroadcastState<String, ModelUpdate> acceptedUpdates;
   private transient ModelSet modelSet;
@@ -159,7 +161,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   @Override
   public void open() throws Exception {
     super.open();
-    modelSet = new ModelSet(models, execution, warmUpEvents, acceptedUpdates, getMetricGroup());
+    modelSet = new ModelSet(models, roles, execution, warmUpEvents, acceptedUpdates, getMetricGroup());
     features = modelSet.features();
     recurrentState = new RecurrentStates(getRuntimeContext());
     warmedKeys = getMetricGroup().counter("warmUpKeys");
@@ -578,5 +580,11 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
       result[ready[j]] = scores[j];
     }
     return result;
+  }
+
+  /** Marks the configured challengers (before the job starts; every configured model is a champion otherwise). */
+  public MicroBatchScorer withRoles(ModelRoles roles) {
+    this.roles = roles;
+    return this;
   }
 }

@@ -308,6 +308,33 @@ class AlertDetectorTest {
     }
   }
 
+  /** A challenger is judged, not trusted: even where any one firing model would open an alert. */
+  @Test
+  void aChallengerNeverOpensExtendsOrPeaksAnAlert() throws Exception {
+    ModelScore[] challengerHigh = {new ModelScore("gru", "2", 0.99f, LSTM_THRESHOLD, ModelRole.CHALLENGER, "lstm")};
+    try (Run r = run(AlertRules.defaults())) {
+      assertThat(r.feed(score("a", 1, challengerHigh), score("a", 2, lstm(0.1f), challengerHigh[0]))).isEmpty();
+      assertThat(r.detector.openAlerts()).isZero();
+
+      List<Alert> opened = r.feed(score("a", 3, lstm(0.9f), challengerHigh[0]));
+      assertThat(opened).singleElement().satisfies(a -> {
+        assertThat(a.getFiredModels()).containsExactly("lstm");
+        assertThat(a.getPeakScores()).extracting(ModelPeak::getModel).containsExactly("lstm");
+      });
+      // The champion recovers: the challenger's high scores do not hold the alert open.
+      List<Alert> closed = r.feed(score("a", 4, lstm(0.1f), challengerHigh[0]));
+      assertThat(closed).singleElement().satisfies(a -> {
+        assertThat(a.getStatus()).isEqualTo(AlertStatus.CLOSED);
+        assertThat(a.getFiredModels()).containsExactly("lstm");
+        assertThat(a.getPeakScores()).extracting(ModelPeak::getModel).containsExactly("lstm");
+      });
+      List<Score> decided = r.harness.getSideOutput(AlertDetector.DECISIONS).stream()
+          .map(org.apache.flink.streaming.runtime.streamrecord.StreamRecord::getValue).toList();
+      assertThat(decided).extracting(d -> d.getScores().get(d.getScores().size() - 1).getScore())
+          .containsExactly(0f, 0f, 1f, 0f);
+    }
+  }
+
   @Test
   void aRecoveredCloseSaysSo() throws Exception {
     try (Run r = run(AlertRules.defaults())) {

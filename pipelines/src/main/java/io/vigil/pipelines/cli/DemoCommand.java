@@ -5,6 +5,7 @@ import io.vigil.pipelines.demo.EmbeddedDemo.DemoSettings;
 import io.vigil.pipelines.demo.SwapPlan;
 import io.vigil.pipelines.job.StateBackend;
 import io.vigil.pipelines.replay.EventTime;
+import io.vigil.pipelines.replay.LabelDegradation;
 import io.vigil.pipelines.replay.ReplaySettings;
 import io.vigil.schemas.StateMigration;
 import java.nio.file.Files;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Option;
         "the CSV's feature columns must match the models' vigil.feature_names, and the demo stops when the",
         "CSV is sent. On stop it drains, then prints one line SUMMARY key=value ...",
         "(events, scored, dead_letters, keys, alerts, labels, labelled, events_per_s, p50_ms, p99_ms,",
-        "swaps, swap_rejections, <model>.precision/recall/f1/roc_auc/pr_auc, ...); exit 0 when everything sent",
-        "was accounted for. --swap-at 60s swaps the recurrent model for a re-trained one while it runs."})
+        "swaps, swap_rejections, comparisons, quality_alerts, <model>.precision/recall/f1/roc_auc/pr_auc, ...);",
+        "exit 0 when everything sent was accounted for. --swap-at 60s swaps the recurrent model for a re-trained",
+        "one while it runs; --challenger FILE=CHAMPION adds a challenger; --degrade-at flips labels later on."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--seconds", defaultValue = "0", description = "Stop after this many seconds (0 = until Ctrl-C).")
@@ -61,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "DIR",
       description = "Also write every output topic as JSON lines: scores.jsonl, labelled.jsonl, metrics.jsonl, "
-          + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl (Avro's JSON encoding).")
+          + "dead-letters.jsonl, alerts.jsonl, feedback-issues.jsonl, model-comparisons.jsonl (Avro's JSON encoding).")
   Path out;
 
   @Option(names = "--swap-at", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -76,6 +78,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--swap-migration", defaultValue = "warm",
       description = "How each entity's recurrent state moves to the swapped-in version: warm, reset or keep (default: ${DEFAULT-VALUE}).")
   String swapMigration;
+
+  @Option(names = "--degrade-at", converter = DurationConverter.class,
+      description = "From this long after the first label (event time, e.g. 90s), flip a share of the generator's labels, "
+          + "so the models' live quality falls and QUALITY alerts open (default: never).")
+  Duration degradeAt;
+
+  @Option(names = "--degrade-share", defaultValue = "0.3",
+      description = "Share of labels flipped from --degrade-at on (default: ${DEFAULT-VALUE}).")
+  double degradeShare;
 
   @Mixin
   ReplayOptions replay;
@@ -98,7 +109,11 @@ final class DemoCommand implements Callable<Integer> {
     if (seconds < 0 || entities < 1 || bad < 0 || bad > 1) {
       throw new IllegalArgumentException("--seconds >= 0, --entities >= 1 and 0 <= --bad-share <= 1 are required");
     }
-    DemoSettings settings = new DemoSettings(seconds, entities, rate, bad, seed, statusEveryMs, out, dashboardPort);
+    if (degradeAt != null && replay.csv != null) {
+      throw new IllegalArgumentException("--degrade-at flips the generator's labels: it cannot be used with --csv");
+    }
+    DemoSettings settings = new DemoSettings(seconds, entities, rate, bad, seed, statusEveryMs, out, dashboardPort,
+        degradeAt == null ? null : new LabelDegradation(degradeAt.toMillis(), degradeShare, seed));
     ReplaySettings csv = replay.csv == null ? null : replay.settings(rate, seed, EventTime.SEND);
     Path workDir = Files.createTempDirectory("vigil-demo-");
     // The demo's keys hold a few MB of state on one machine: on the heap it runs faster than RocksDB.

@@ -1,5 +1,6 @@
 package io.vigil.pipelines.cli;
 
+import io.vigil.operators.quality.ComparisonRules;
 import io.vigil.pipelines.job.QualitySettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -29,12 +30,39 @@ final class QualityOptions {
           + "(default: ${DEFAULT-VALUE}, at least 64).")
   int metricsMaxDistinct;
 
+  @Option(names = "--comparison-window", defaultValue = "20000",
+      description = "A challenger is compared with its champion on at most this many of the latest labelled events (default: ${DEFAULT-VALUE}).")
+  int comparisonWindow;
+
+  @Option(names = "--comparison-every-ms", defaultValue = "10000",
+      description = "Event-time interval between comparison records (default: ${DEFAULT-VALUE}).")
+  long comparisonEveryMs;
+
+  @Option(names = "--comparison-resamples", defaultValue = "500",
+      description = "Paired bootstrap resamples of the average-precision and F1 comparison (default: ${DEFAULT-VALUE}).")
+  int comparisonResamples;
+
+  @Option(names = "--confidence", defaultValue = "0.95",
+      description = "Confidence of the comparison intervals and of the quality alarm's Wilson intervals (default: ${DEFAULT-VALUE}).")
+  double confidence;
+
+  @Option(names = "--quality-margin", defaultValue = "0.1",
+      description = "A QUALITY alert opens when a model's windowed precision, recall or F1 is significantly more than this "
+          + "below its validation value (default: ${DEFAULT-VALUE}).")
+  double qualityMargin;
+
+  @Option(names = "--quality-min-labels", defaultValue = "200",
+      description = "Labelled scores a model's window needs before its quality is judged (default: ${DEFAULT-VALUE}).")
+  long qualityMinLabels;
+
   QualitySettings settings() {
     if (labelTtlMs <= 0 || metricsSlideMs <= 0 || metricsWindowMs <= 0 || metricsWindowMs % metricsSlideMs != 0) {
       throw new IllegalArgumentException("--label-ttl-ms, --metrics-window-ms and --metrics-slide-ms must be positive, "
           + "and the window a multiple of the slide");
     }
     return new QualitySettings(Duration.ofMillis(labelTtlMs), Duration.ofMillis(metricsWindowMs),
-        Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs), metricsMaxDistinct);
+        Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs), metricsMaxDistinct,
+        new ComparisonRules(comparisonWindow, Duration.ofMillis(comparisonEveryMs), confidence, comparisonResamples, 1),
+        qualityMargin, qualityMinLabels);
   }
 }

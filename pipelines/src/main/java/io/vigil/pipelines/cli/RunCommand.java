@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
       description = "Output: each model update activated or rejected, with the reason (default: ${DEFAULT-VALUE}).")
   String modelEventsTopic;
 
+  @Option(names = "--comparisons-topic", defaultValue = "model-comparisons",
+      description = "Output: each challenger compared with its champion on the same labelled events (default: ${DEFAULT-VALUE}).")
+  String comparisonsTopic;
+
   @Option(names = "--group-id", description = "Consumer group (default: the job name).")
   String groupId;
 
@@ -101,7 +105,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
-        labelledTopic, metricsTopic, feedbackIssuesTopic, modelUpdatesTopic, modelEventsTopic);
+        labelledTopic, metricsTopic, feedbackIssuesTopic, modelUpdatesTopic, modelEventsTopic, comparisonsTopic);
     if (noLabels) {
       topics = topics.withoutLabels();
     }

@@ -7,6 +7,7 @@ import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.pipelines.job.ScoringSettings;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -23,8 +24,14 @@ final class ScoringOptions {
   IngestOptions ingest;
 
   @Option(names = "--model", paramLabel = "FILE",
-      description = "ONNX model to score with (repeatable; a path or classpath:NAME). Default: the shipped models.")
+      description = "ONNX model to score with (repeatable; a path or classpath:NAME). Default: the shipped models "
+          + "(but those given as --challenger).")
   List<String> models;
+
+  @Option(names = "--challenger", paramLabel = "FILE=CHAMPION",
+      description = "Also score with the model in FILE as a challenger of the champion model CHAMPION (repeatable): its scores "
+          + "and metrics are published and compared with the champion's on the same labelled events, but it never opens alerts.")
+  Map<String, String> challengers = new LinkedHashMap<>();
 
   @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:id] (default: ${DEFAULT-VALUE}).")
   String device;
@@ -76,7 +83,10 @@ final class ScoringOptions {
   int warmUpEvents;
 
   ScoringSettings settings() {
-    List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream().map(ModelRef::of).toList();
+    // A shipped model run as a challenger is left out of the default champions.
+    List<ModelRef> refs = (models == null || models.isEmpty() ? SHIPPED_MODELS : models).stream()
+        .filter(location -> models != null && !models.isEmpty() || !challengers.containsKey(location))
+        .map(ModelRef::of).toList();
     AlertRules alerts = AlertRules.defaults()
         .withCombination(AlertRules.Combination.parse(alertWhen))
         .withHysteresis(alertHysteresis)
@@ -85,8 +95,12 @@ final class ScoringOptions {
     for (Map.Entry<String, Float> t : alertThresholds.entrySet()) {
       alerts = alerts.withThreshold(t.getKey(), t.getValue());
     }
-    return new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
+    ScoringSettings settings = new ScoringSettings(refs, new ExecutionOptions(device, cpuFallback, intraOpThreads),
         new BatchingOptions(batchSize, maxDelayMs), Duration.ofMillis(outOfOrdernessMs), alerts, entityTtl, false,
         ingest.limits(), warmUpEvents);
+    for (Map.Entry<String, String> c : challengers.entrySet()) {
+      settings = settings.withChallenger(c.getKey(), c.getValue());
+    }
+    return settings;
   }
 }

@@ -62,6 +62,7 @@ final class DashboardFeed implements Supplier<String> {
     state.put("models", view.dashboardModels());
     state.put("alerts", view.dashboardAlerts());
     state.put("model_events", view.dashboardModelEvents());
+    state.put("comparisons", view.dashboardComparisons());
     try {
       return json.writeValueAsString(state);
     } catch (JsonProcessingException e) {

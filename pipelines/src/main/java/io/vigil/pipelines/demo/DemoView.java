@@ -1,10 +1,13 @@
 package io.vigil.pipelines.demo;
 
 import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertKind;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.CurvePoint;
 import io.vigil.schemas.MetricScope;
+import io.vigil.schemas.MetricDelta;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelComparison;
 import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.ModelPeak;
 import java.util.ArrayDeque;
@@ -30,6 +33,7 @@ final class DemoView {
   private final Map<String, Deque<MetricSnapshot>> history = new TreeMap<>();
   private final Deque<Alert> alerts = new ArrayDeque<>();
   private final Deque<ModelEvent> modelEvents = new ArrayDeque<>();
+  private final Map<String, ModelComparison> comparisons = new TreeMap<>();
 
   synchronized void onMetrics(MetricSnapshot s) {
     if (s.getScope() != MetricScope.CUMULATIVE) {
@@ -73,6 +77,40 @@ final class DemoView {
       out.add(m);
     }
     return out;
+  }
+
+  synchronized void onComparison(ModelComparison c) {
+    comparisons.put(c.getChallenger(), c);
+  }
+
+  /** The latest comparison per challenger: both models' values, Δ, interval and p of each metric. */
+  synchronized List<Map<String, Object>> dashboardComparisons() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ModelComparison c : comparisons.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("champion", c.getChampion() + "@" + c.getChampionVersion());
+      m.put("challenger", c.getChallenger() + "@" + c.getChallengerVersion());
+      m.put("windowEnd", c.getWindowEnd().toEpochMilli());
+      m.put("labels", c.getLabels());
+      m.put("positives", c.getPositives());
+      m.put("roc_auc", delta(c.getRocAuc()));
+      m.put("pr_auc", delta(c.getAveragePrecision()));
+      m.put("f1", delta(c.getF1()));
+      m.put("challengerBetter", c.getChallengerBetter());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> delta(MetricDelta d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("champion", finite(d.getChampion()));
+    m.put("challenger", finite(d.getChallenger()));
+    m.put("delta", finite(d.getDelta()));
+    m.put("lower", finite(d.getLower()));
+    m.put("upper", finite(d.getUpper()));
+    m.put("p", finite(d.getPValue()));
+    return m;
   }
 
   /** The latest cumulative snapshot per model@version. */
@@ -162,6 +200,13 @@ final class DemoView {
       }
       m.put("peakScores", peaks);
       m.put("events", a.getEvents());
+      m.put("kind", a.getKind().name());
+      if (a.getKind() == AlertKind.QUALITY) {
+        m.put("model", a.getModel());
+        m.put("metric", a.getMetric());
+        m.put("observed", a.getObserved());
+        m.put("expected", a.getExpected());
+      }
       out.add(m);
     }
     return out;

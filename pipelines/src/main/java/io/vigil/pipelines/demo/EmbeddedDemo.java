@@ -18,6 +18,7 @@ import io.vigil.pipelines.replay.EventFeed;
 import io.vigil.pipelines.replay.EventProducer;
 import io.vigil.pipelines.replay.EventTime;
 import io.vigil.pipelines.replay.FaultInjector;
+import io.vigil.pipelines.replay.LabelDegradation;
 import io.vigil.pipelines.replay.Pacing;
 import io.vigil.pipelines.replay.ReplayCsv;
 import io.vigil.pipelines.replay.ReplaySettings;
@@ -50,9 +51,18 @@ import org.apache.flink.util.FileUtils;
  */
 public final class EmbeddedDemo {
 
-  /** Demo knobs; {@code seconds = 0} runs until interrupted; {@code out} may be null; dashboard port 0 = none. */
+  /**
+   * Demo knobs; {@code seconds = 0} runs until interrupted; {@code out} may be null; dashboard port 0 = none;
+   * {@code degradation} flips a share of the generator's labels after a while (null = never).
+   */
   public record DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs,
-      Path out, int dashboardPort) {}
+      Path out, int dashboardPort, LabelDegradation degradation) {
+
+    public DemoSettings(int seconds, int entities, double rate, double badShare, long seed, long statusEveryMs,
+        Path out, int dashboardPort) {
+      this(seconds, entities, rate, badShare, seed, statusEveryMs, out, dashboardPort, null);
+    }
+  }
 
   private static final long DRAIN_TIMEOUT_MS = 60_000;
 
@@ -165,11 +175,12 @@ public final class EmbeddedDemo {
       long processed = monitor.scored.get() + monitor.dead.get();
       out.printf(Locale.ROOT, "SUMMARY events=%d scored=%d dead_letters=%d keys=%d alerts=%d labels=%d labelled=%d "
               + "feedback_issues=%d events_per_s=%.0f p50_ms=%.0f p99_ms=%.0f seconds=%.1f drained=%s metrics_cover_labelled=%s "
-              + "swaps=%d swap_rejections=%d%s%n",
+              + "swaps=%d swap_rejections=%d comparisons=%d quality_alerts=%d%s%n",
           producer.sent.get(), monitor.scored.get(), monitor.dead.get(), monitor.keys(), monitor.alertsOpened.get(),
           producer.labelsSent.get(), monitor.labelledScores.get(), monitor.feedbackIssues.get(),
           processed / (elapsed / 1e9), monitor.latency.percentile(0.5), monitor.latency.percentile(0.99), elapsed / 1e9,
-          drained, covered, monitor.swaps(), monitor.swapRejections(), view.qualityKeyValues());
+          drained, covered, monitor.swaps(), monitor.swapRejections(), monitor.comparisonRecords.get(),
+          monitor.qualityAlertsOpened.get(), view.qualityKeyValues());
       return drained && covered ? 0 : 1;
     } finally {
       finished.countDown();
@@ -193,7 +204,7 @@ public final class EmbeddedDemo {
     long clockStart = System.currentTimeMillis() - (demo.rate() > 0 ? 0 : scoring.ingest().maxEventAge().toMillis() / 2);
     SyntheticStream stream = new SyntheticStream(SyntheticStream.Settings.defaults()
         .withEntities(demo.entities()).withSeed(demo.seed()).withClock(clockStart, step));
-    EventFeed feed = new SyntheticFeed(stream);
+    EventFeed feed = new SyntheticFeed(stream, demo.degradation());
     return new EventProducer(EventProducer.client(bootstrap), names.events(), names.feedback(), feed,
         new FaultInjector(demo.badShare(), demo.seed()), Pacing.rate(demo.rate()), EventTime.CSV, null);
   }

@@ -2,11 +2,13 @@ package io.vigil.pipelines.demo;
 
 import io.vigil.pipelines.job.TopicNames;
 import io.vigil.schemas.Alert;
+import io.vigil.schemas.AlertKind;
 import io.vigil.schemas.AlertStatus;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelComparison;
 import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.ModelEventOutcome;
 import io.vigil.schemas.ModelScore;
@@ -45,7 +47,8 @@ final class OutputMonitor implements Runnable {
   private final Map<String, Long> labelledPerModel = new HashMap<>();
   private final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema(), SchemaHistory.of("Score"));
   private final WireCodec<DeadLetter> deadLetters = new WireCodec<>(DeadLetter.getClassSchema());
-  private final WireCodec<Alert> alerts = new WireCodec<>(Alert.getClassSchema());
+  private final WireCodec<Alert> alerts = new WireCodec<>(Alert.getClassSchema(), SchemaHistory.of("Alert"));
+  private final WireCodec<ModelComparison> comparisons = new WireCodec<>(ModelComparison.getClassSchema());
   private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema(), SchemaHistory.of("LabelledScore"));
   private final WireCodec<MetricSnapshot> metrics = new WireCodec<>(MetricSnapshot.getClassSchema(), SchemaHistory.of("MetricSnapshot"));
   private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema());
@@ -62,6 +65,9 @@ final class OutputMonitor implements Runnable {
   final AtomicLong alertsOpen = new AtomicLong();
   final AtomicLong labelledScores = new AtomicLong();
   final AtomicLong feedbackIssues = new AtomicLong();
+  /** QUALITY alerts opened (not counted in alertsOpened, which counts the entities' alerts). */
+  final AtomicLong qualityAlertsOpened = new AtomicLong();
+  final AtomicLong comparisonRecords = new AtomicLong();
   /** Kafka write time of each score minus its event time. */
   final LatencyWindow latency = new LatencyWindow(20_000);
   final ProcessingRate processing = new ProcessingRate();
@@ -80,7 +86,8 @@ final class OutputMonitor implements Runnable {
     this.archive = archive;
     this.view = view;
     if (archive != null) {
-      List.of("scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues", "model-events").forEach(archive::touch);
+      List.of("scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues", "model-events", "model-comparisons")
+          .forEach(archive::touch);
     }
   }
 
@@ -146,7 +153,9 @@ final class OutputMonitor implements Runnable {
       dead.incrementAndGet();
     } else if (topic.equals(topics.alerts())) {
       Alert a = decode(alerts, r, "alerts");
-      if (a.getStatus() == AlertStatus.OPEN) {
+      if (a.getKind() == AlertKind.QUALITY) {
+        qualityAlertsOpened.addAndGet(a.getStatus() == AlertStatus.OPEN ? 1 : 0);
+      } else if (a.getStatus() == AlertStatus.OPEN) {
         alertsOpened.incrementAndGet();
         alertsOpen.incrementAndGet();
       } else {
@@ -171,6 +180,9 @@ final class OutputMonitor implements Runnable {
         (e.getOutcome() == ModelEventOutcome.ACTIVATED ? activated : rejected).add(e.getModel() + "@" + e.getVersion());
       }
       view.onModelEvent(e);
+    } else if (topic.equals(topics.comparisons())) {
+      view.onComparison(decode(comparisons, r, "model-comparisons"));
+      comparisonRecords.incrementAndGet();
     } else if (topic.equals(topics.feedbackIssues())) {
       decode(issues, r, "feedback-issues");
       feedbackIssues.incrementAndGet();

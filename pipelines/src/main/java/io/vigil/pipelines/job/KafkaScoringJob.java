@@ -9,6 +9,7 @@ import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.FeedbackIssue;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.MetricSnapshot;
+import io.vigil.schemas.ModelComparison;
 import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.Score;
 import java.util.Map;
@@ -52,16 +53,18 @@ public final class KafkaScoringJob {
     ScoringTopology.Outputs scored = ScoringTopology.attach(
         source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), modelUpdates(env, kafka), scoring);
     sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
-    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
     sink(scored.modelEvents(), kafka, t.modelEvents(), ModelEvent.class, ModelEvent::getModel, DeliveryGuarantee.EXACTLY_ONCE);
     if (!t.hasFeedback()) {
+      sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
       sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null,
           DeliveryGuarantee.EXACTLY_ONCE);
       return;
     }
     QualityTopology.Outputs judged = QualityTopology.attach(
         scored.scores(), source(env, kafka, t.feedback(), eventTime(RawEventTime.Layout.FEEDBACK, scoring, quality)), quality,
-        scoring.ingest());
+        scoring.ingest(), scored.models());
+    // QUALITY alerts (one per model) share the alerts topic and its delivery with the entities' alerts.
+    sink(scored.alerts().union(judged.qualityAlerts()), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null,
         DeliveryGuarantee.EXACTLY_ONCE);
     sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId,
@@ -69,6 +72,8 @@ public final class KafkaScoringJob {
     sink(judged.metrics(), kafka, t.metrics(), MetricSnapshot.class, MetricSnapshot::getModel,
         DeliveryGuarantee.EXACTLY_ONCE);
     sink(judged.feedbackIssues(), kafka, t.feedbackIssues(), FeedbackIssue.class, i -> i.getFeedback().getEventId(),
+        DeliveryGuarantee.EXACTLY_ONCE);
+    sink(judged.comparisons(), kafka, t.comparisons(), ModelComparison.class, ModelComparison::getChallenger,
         DeliveryGuarantee.EXACTLY_ONCE);
   }
 

@@ -1,21 +1,40 @@
 package io.vigil.pipelines.job;
 
+import io.vigil.operators.alerts.QualityRules;
 import io.vigil.operators.metrics.ModelMetricsState;
+import io.vigil.operators.onnx.ModelSpec;
+import io.vigil.operators.quality.ComparisonRules;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How scores are judged against late labels: a score and its label match when their event times
  * are at most {@code labelTtl} apart; metrics are reported every {@code metricsSlide} over all
  * labels so far and over the last {@code metricsWindow}; an input partition silent for
  * {@code inputIdleness} stops holding back event time (every partition of both inputs). The cumulative metrics of a model keep
- * at most {@code metricsMaxDistinct} entries (exact below, proven intervals above).
+ * at most {@code metricsMaxDistinct} entries (exact below, proven intervals above). Challengers are
+ * compared with their champions by {@code comparison}; each model's windowed metrics are held
+ * against its validation metrics with {@code qualityMargin} and {@code qualityMinLabels} (see
+ * {@link io.vigil.operators.alerts.QualityRules}), at the comparison's confidence.
  */
 public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
-    int metricsMaxDistinct) {
+    int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels) {
 
   /** With the default metrics budget. */
   public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness) {
     this(labelTtl, metricsWindow, metricsSlide, inputIdleness, ModelMetricsState.DEFAULT_MAX_DISTINCT);
+  }
+
+  /** With the default comparison and quality alarm. */
+  public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
+      int metricsMaxDistinct) {
+    this(labelTtl, metricsWindow, metricsSlide, inputIdleness, metricsMaxDistinct, ComparisonRules.defaults(),
+        QualityRules.DEFAULT_MARGIN, QualityRules.DEFAULT_MIN_LABELS);
+  }
+
+  /** The quality alarm's rules for these models. */
+  public QualityRules qualityRules(List<ModelSpec> models) {
+    return QualityRules.forModels(models, qualityMargin, qualityMinLabels, comparison.confidence());
   }
 
   public static QualitySettings defaults() {

@@ -7,7 +7,10 @@ import io.vigil.operators.scoring.MicroBatchScorer;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the scoring topology needs, independent of where events come from and go to: the models,
@@ -16,6 +19,8 @@ import java.util.List;
  * {@code entityTtl} of event-time silence.
  * {@code passThrough} keeps all state handling but skips the models (the benchmark's I/O ceiling).
  * {@code warmUpEvents}: how many recent events per entity a WARM model swap re-runs (and so are retained).
+ * {@code challengers} maps the location of each model (among {@code models}) that runs as a
+ * CHALLENGER to the name of the champion it is judged against; the others are champions.
  */
 public record ScoringSettings(
     List<ModelRef> models,
@@ -26,7 +31,18 @@ public record ScoringSettings(
     Duration entityTtl,
     boolean passThrough,
     IngestLimits ingest,
-    int warmUpEvents) {
+    int warmUpEvents,
+    Map<String, String> challengers) {
+
+  public ScoringSettings {
+    challengers = Map.copyOf(challengers);
+  }
+
+  /** Every model a champion. */
+  public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness,
+      AlertRules alerts, Duration entityTtl, boolean passThrough, IngestLimits ingest, int warmUpEvents) {
+    this(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, warmUpEvents, Map.of());
+  }
 
   public ScoringSettings(List<ModelRef> models, ExecutionOptions execution, BatchingOptions batching, Duration maxOutOfOrderness) {
     this(models, execution, batching, maxOutOfOrderness, AlertRules.defaults(), MicroBatchScorer.DEFAULT_ENTITY_TTL, false,
@@ -34,18 +50,28 @@ public record ScoringSettings(
   }
 
   public ScoringSettings withBatching(BatchingOptions b) {
-    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, warmUpEvents);
+    return new ScoringSettings(models, execution, b, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, warmUpEvents, challengers);
   }
 
   public ScoringSettings asPassThrough() {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true, ingest, warmUpEvents);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, true, ingest, warmUpEvents, challengers);
   }
 
   public ScoringSettings withWarmUp(int events) {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, events);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, events,
+        challengers);
   }
 
   public ScoringSettings withIngest(IngestLimits limits) {
-    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, limits, warmUpEvents);
+    return new ScoringSettings(models, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, limits, warmUpEvents, challengers);
+  }
+
+  /** The model at {@code location} (also added to the models) runs as a challenger of {@code champion}. */
+  public ScoringSettings withChallenger(String location, String champion) {
+    List<ModelRef> all = new ArrayList<>(models);
+    all.add(ModelRef.of(location));
+    Map<String, String> c = new HashMap<>(challengers);
+    c.put(location, champion);
+    return new ScoringSettings(all, execution, batching, maxOutOfOrderness, alerts, entityTtl, passThrough, ingest, warmUpEvents, c);
   }
 }

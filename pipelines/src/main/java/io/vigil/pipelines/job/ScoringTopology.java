@@ -7,6 +7,7 @@ import io.vigil.operators.ingest.DecodeModelUpdates;
 import io.vigil.operators.lifecycle.ModelEvents;
 import io.vigil.operators.lifecycle.ValidateModelUpdates;
 import io.vigil.operators.scoring.MicroBatchScorer;
+import io.vigil.operators.scoring.ModelRoles;
 import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.ingest.StampEventTime;
 import io.vigil.operators.onnx.ModelCatalog;
@@ -18,6 +19,7 @@ import io.vigil.schemas.ModelUpdate;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -29,9 +31,12 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class ScoringTopology {
 
-  /** The topology's output streams. */
+  /**
+   * The topology's output streams, and the checked models it starts with (champions and
+   * challengers; updates may replace them while it runs).
+   */
   public record Outputs(DataStream<Score> scores, DataStream<DeadLetter> deadLetters, DataStream<Alert> alerts,
-      DataStream<ModelEvent> modelEvents) {}
+      DataStream<ModelEvent> modelEvents, List<ModelSpec> models) {}
 
   private ScoringTopology() {}
 
@@ -41,7 +46,9 @@ public final class ScoringTopology {
    * scorer opens its sessions.
    */
   public static Outputs attach(DataStream<RawRecord> raw, DataStream<RawRecord> rawUpdates, ScoringSettings settings) {
-    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu());
+    List<ModelSpec> specs = ModelCatalog.check(settings.models(), settings.execution().onCpu(),
+        Set.of(AlertDetector.DECISION_MODEL));
+    ModelRoles roles = ModelRoles.assign(settings.models(), specs, settings.challengers());
     SingleOutputStreamOperator<SequenceEvent> events = raw
         .process(new DecodeEvents(specs.get(0).features(), settings.ingest()), AvroTypes.of(SequenceEvent.class))
         .name("decode-validate").uid("decode-validate");
@@ -62,7 +69,7 @@ public final class ScoringTopology {
         .connect(updates.broadcast())
         .transform("score", AvroTypes.of(Score.class),
             new MicroBatchScorer(settings.models(), settings.execution(), settings.batching(), settings.entityTtl(), settings.passThrough(),
-                settings.warmUpEvents()))
+                settings.warmUpEvents()).withRoles(roles))
         .uid("score");
     // Events the models failed on join the decoder's rejections: one dead-letter stream.
     deadLetters = deadLetters.union(scores.getSideOutput(MicroBatchScorer.REJECTED), decodedUpdates.getSideOutput(DecodeEvents.DEAD_LETTERS));
@@ -73,6 +80,6 @@ public final class ScoringTopology {
         .process(new AlertDetector(settings.alerts()), AvroTypes.of(Alert.class))
         .name("alerts").uid("alerts");
     // Scores leave with the alert decision attached, so it is judged against labels like a model.
-    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts, modelEvents);
+    return new Outputs(alerts.getSideOutput(AlertDetector.DECISIONS), deadLetters, alerts, modelEvents, specs);
   }
 }

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The topics one job reads and writes. {@code feedback} is null when the job runs without labels:
- * then there is no quality path, and the labelled, metrics and feedback-issues topics are unused.
- * {@code modelUpdates} is the control input of model swaps, {@code modelEvents} says what became
- * of each update.
+ * then there is no quality path, and the labelled, metrics, feedback-issues and comparisons topics
+ * are unused. {@code modelUpdates} is the control input of model swaps, {@code modelEvents} says
+ * what became of each update; {@code comparisons} holds the champion / challenger comparison records.
  */
 public record TopicNames(
     String events,
@@ -19,11 +19,12 @@ public record TopicNames(
     String metrics,
     String feedbackIssues,
     String modelUpdates,
-    String modelEvents) {
+    String modelEvents,
+    String comparisons) {
 
   public static TopicNames defaults() {
     return new TopicNames("events", "feedback", "scores", "dead-letters", "alerts", "labelled", "metrics", "feedback-issues",
-        "model-updates", "model-events");
+        "model-updates", "model-events", "model-comparisons");
   }
 
   /** Inputs {@code events} and {@code feedback} as given; every output named {@code <prefix>-<output>}. */
@@ -31,12 +32,13 @@ public record TopicNames(
     TopicNames d = defaults();
     return new TopicNames(events, feedback, prefix + "-" + d.scores, prefix + "-" + d.deadLetters, prefix + "-" + d.alerts,
         prefix + "-" + d.labelled, prefix + "-" + d.metrics, prefix + "-" + d.feedbackIssues, prefix + "-" + d.modelUpdates,
-        prefix + "-" + d.modelEvents);
+        prefix + "-" + d.modelEvents, prefix + "-" + d.comparisons);
   }
 
   /** The same topics without the feedback input and the quality outputs. */
   public TopicNames withoutLabels() {
-    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelUpdates, modelEvents);
+    return new TopicNames(events, null, scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelUpdates, modelEvents,
+        comparisons);
   }
 
   public boolean hasFeedback() {
@@ -48,7 +50,7 @@ public record TopicNames(
   }
 
   public List<String> outputs() {
-    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelEvents)
+    return hasFeedback() ? List.of(scores, deadLetters, alerts, labelled, metrics, feedbackIssues, modelEvents, comparisons)
         : List.of(scores, deadLetters, alerts, modelEvents);
   }
 

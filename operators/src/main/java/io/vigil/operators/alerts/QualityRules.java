@@ -1,0 +1,47 @@
+package io.vigil.operators.alerts;
+
+import io.vigil.operators.onnx.ModelSpec;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When {@link QualityAlarm} raises and clears a model's QUALITY alert. For each of recall,
+ * precision and F1 over the model's sliding window, with at least {@code minLabels} labels:
+ * <ul>
+ *   <li>it <em>opens</em> when the Wilson interval's upper bound (at {@code confidence}) is below
+ *       the validation value − {@code margin}: the drop is larger than the margin, and significant;
+ *   <li>it <em>clears</em> when that metric's upper bound is back at or above validation −
+ *       margin / 2: the hysteresis band keeps a model near the edge from flapping.
+ * </ul>
+ * F1 is not a binomial proportion; its interval treats F1 = TP / (TP + (FP + FN) / 2) as TP
+ * successes of TP + (FP + FN) / 2 trials, an approximation that is exact in the counts and close
+ * in spread. {@code expected} holds each judged model's validation metrics; other models are not judged.
+ */
+public record QualityRules(Map<String, ValidationMetrics> expected, double margin, long minLabels, double confidence)
+    implements Serializable {
+
+  public QualityRules {
+    if (!(margin >= 0 && margin < 1)) {
+      throw new IllegalArgumentException("quality margin must be in [0, 1), is " + margin);
+    }
+    if (minLabels < 1) {
+      throw new IllegalArgumentException("quality min labels must be positive, is " + minLabels);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+      throw new IllegalArgumentException("confidence must be in (0, 1), is " + confidence);
+    }
+    expected = Map.copyOf(expected);
+  }
+
+  /** Judges every model whose metadata has validation metrics. */
+  public static QualityRules forModels(List<ModelSpec> models, double margin, long minLabels, double confidence) {
+    Map<String, ValidationMetrics> expected = new HashMap<>();
+    models.forEach(m -> ValidationMetrics.of(m).ifPresent(v -> expected.put(m.name(), v)));
+    return new QualityRules(expected, margin, minLabels, confidence);
+  }
+
+  public static final double DEFAULT_MARGIN = 0.1;
+  public static final long DEFAULT_MIN_LABELS = 200;
+}
