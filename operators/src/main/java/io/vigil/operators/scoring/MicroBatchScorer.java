@@ -20,6 +20,7 @@ import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -375,7 +376,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
         int held = recent == null ? 0 : recent.length / features;
         int use = Math.min(held, modelSet.warmUpEvents());
         if (use > 0) {
-          r.warmUps[m].add(i, java.util.Arrays.copyOfRange(recent, (held - use) * features, held * features));
+          r.warmUps[m].add(i, Arrays.copyOfRange(recent, (held - use) * features, held * features));
         }
       }
       case ZERO -> { }

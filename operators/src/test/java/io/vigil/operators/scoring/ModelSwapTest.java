@@ -152,6 +152,39 @@ class ModelSwapTest {
   }
 
   @Test
+  void anUpdateOfAnotherNameAddsAModelThatScoresFromTheRetainedEvents() throws Exception {
+    List<SequenceEvent> all = MicroBatchScorerTest.events(6);
+    String window = DIR + "good-window.onnx";
+    ModelUpdate energy = new ModelUpdate("energy", "test", window, ModelDigest.sha256(Files.readAllBytes(Path.of(window))),
+        ModelRole.CHALLENGER, "nobody", StateMigration.WARM, Instant.EPOCH);
+    try (var h = harness()) {
+      h.open();
+      feed(h, all.subList(0, 150));
+      h.processElement2(new StreamRecord<>(energy));
+      h.processElement2(new StreamRecord<>(ModelUpdate.newBuilder(energy).setChallenges("rnn").build()));
+      feed(h, all.subList(150, all.size()));
+      assertThat(modelEvents(h)).extracting(ModelEvent::getOutcome).containsExactly(ModelEventOutcome.REJECTED, ModelEventOutcome.ACTIVATED);
+      assertThat(modelEvents(h).get(0).getReason()).contains("CHALLENGER must name another active model");
+      Map<String, float[]> reference = PerKeyReference.scores(List.of(VERSIONS.get("v1"), ModelRef.of(window)), all);
+      List<Score> after = scores(h).subList(150, all.size());
+      assertThat(after).allSatisfy(s -> {
+        assertThat(s.getScores()).extracting(ModelScore::getModel).containsExactly("rnn", "energy");
+        ModelScore added = s.getScores().get(1);
+        assertThat(added.getRole()).isEqualTo(ModelRole.CHALLENGER);
+        assertThat(added.getChallenges()).isEqualTo("rnn");
+        float want = reference.get(s.getEventId())[1];
+        if (Float.isNaN(want)) {
+          assertThat(added.getScore()).as(s.getEventId()).isNull();
+        } else {
+          assertThat(added.getScore()).as(s.getEventId()).isCloseTo(want, within(1e-6f));
+        }
+      });
+      assertThat(after).as("keys seen before the add score at once from their retained events")
+          .anySatisfy(s -> assertThat(s.getScores().get(1).getScore()).isNotNull());
+    }
+  }
+
+  @Test
   void aSnapshotTakenAfterTheSwapRestoresWithTheNewVersion() throws Exception {
     List<SequenceEvent> all = MicroBatchScorerTest.events(5);
     List<SequenceEvent> before = all.subList(0, 120);

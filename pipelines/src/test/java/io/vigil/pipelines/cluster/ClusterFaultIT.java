@@ -62,7 +62,8 @@ class ClusterFaultIT {
       TopicNames faulty = TopicNames.prefixed("events", "feedback", "faulty");
       TopicNames reference = TopicNames.prefixed("events", "feedback", "reference");
       broker.createTopics(faulty.all(), 2);
-      broker.createTopics(reference.outputs(), 2);
+      broker.createTopics(java.util.stream.Stream.concat(reference.outputs().stream(), java.util.stream.Stream.of(reference.modelUpdates()))
+          .toList(), 2);
 
       String job = submit(cluster, faulty, "faulty", work);
       awaitRunning(cluster, job);
@@ -187,7 +188,7 @@ class ClusterFaultIT {
     return cluster.submitRun(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
         "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
         "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
-        "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+        "--model-updates-topic", t.modelUpdates(), "--model-events-topic", t.modelEvents(), "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
         // The audit counts alerts exactly once; the at-least-once default is DeliveryGuaranteeIntegrationTest's.
         "--alerts-delivery", "exactly-once",
         "--checkpoint-dir", work.resolve("checkpoints").resolve(name).toUri().toString()));

@@ -48,7 +48,8 @@ class SecuredClusterIT {
       String job = cluster.submitRun(List.of("--events-topic", topics.events(), "--feedback-topic", topics.feedback(),
           "--scores-topic", topics.scores(), "--dead-letters-topic", topics.deadLetters(), "--alerts-topic", topics.alerts(),
           "--labelled-topic", topics.labelled(), "--metrics-topic", topics.metrics(),
-          "--feedback-issues-topic", topics.feedbackIssues(), "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+          "--feedback-issues-topic", topics.feedbackIssues(), "--model-updates-topic", topics.modelUpdates(),
+          "--model-events-topic", topics.modelEvents(), "--parallelism", "2", "--checkpoint-interval-ms", "1000",
           "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()));
       List<Score> scored = kafka.readCommitted(topics.scores(), new WireCodec<>(Score.getClassSchema()), sent.size(),
           Duration.ofMinutes(3));
