@@ -124,6 +124,7 @@ public final class KeyScaleBench {
     List<String> args = new ArrayList<>(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
         "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
         "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
+        "--comparisons-topic", t.comparisons(),
         "--group-id", name, "--job-name", name, "--parallelism", Integer.toString(settings.parallelism()),
         "--checkpoint-interval-ms", Long.toString(settings.checkpointInterval().toMillis()),
         "--checkpoint-dir", settings.work().resolve("checkpoints").resolve(name).toUri().toString(),

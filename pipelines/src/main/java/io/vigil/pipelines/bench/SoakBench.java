@@ -43,6 +43,7 @@ public final class SoakBench {
       String job = cluster.submitRun(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
           "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
           "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
+          "--comparisons-topic", t.comparisons(),
           "--parallelism", Integer.toString(settings.parallelism()),
           "--checkpoint-dir", settings.work().resolve("checkpoints").toUri().toString()));
       while (!cluster.rest().allTasksRunning(job)) {

@@ -187,6 +187,7 @@ class ClusterFaultIT {
     return cluster.submitRun(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
         "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
         "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
+        "--comparisons-topic", t.comparisons(),
         "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
         // The audit counts alerts exactly once; the at-least-once default is DeliveryGuaranteeIntegrationTest's.
         "--alerts-delivery", "exactly-once",

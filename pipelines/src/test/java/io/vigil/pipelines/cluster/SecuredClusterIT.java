@@ -49,6 +49,7 @@ class SecuredClusterIT {
           "--scores-topic", topics.scores(), "--dead-letters-topic", topics.deadLetters(), "--alerts-topic", topics.alerts(),
           "--labelled-topic", topics.labelled(), "--metrics-topic", topics.metrics(),
           "--feedback-issues-topic", topics.feedbackIssues(), "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+          "--comparisons-topic", topics.comparisons(),
           "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()));
       List<Score> scored = kafka.readCommitted(topics.scores(), new WireCodec<>(Score.getClassSchema()), sent.size(),
           Duration.ofMinutes(3));
