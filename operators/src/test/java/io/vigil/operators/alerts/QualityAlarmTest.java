@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -63,10 +64,19 @@ class QualityAlarmTest {
     }
   }
 
+  private static KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert> alarmHarness(QualityRules rules,
+      OperatorSubtaskState restored) throws Exception {
+    var harness = new KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert>(
+        new KeyedProcessOperator<>(new QualityAlarm(rules)), MetricSnapshot::getModel, Types.STRING);
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+
   private static List<Alert> alarm(QualityRules rules, List<MetricSnapshot> snapshots) throws Exception {
-    try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert>(
-        new KeyedProcessOperator<>(new QualityAlarm(rules)), MetricSnapshot::getModel, Types.STRING)) {
-      harness.open();
+    try (var harness = alarmHarness(rules, null)) {
       for (MetricSnapshot s : snapshots) {
         harness.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
       }
@@ -103,6 +113,31 @@ class QualityAlarmTest {
     assertThat(closed.getClosedAt().toEpochMilli()).isGreaterThan(DEGRADE_UNTIL)
         .isLessThanOrEqualTo(DEGRADE_UNTIL + WINDOW + SLIDE);
     assertThat(closed.getObservedUpper()).isGreaterThanOrEqualTo(VALIDATION.recall() - 0.05);
+  }
+
+  /** The open alarm is keyed state: a restore in the middle of the degradation closes the same alert once. */
+  @Test
+  void anOpenAlarmSurvivesARestore() throws Exception {
+    List<MetricSnapshot> snapshots = windowedMetrics(stream("affected", 0.3, 1));
+    int middle = snapshots.size() / 2; // 90 s: the alarm is open
+    List<Alert> out = new ArrayList<>();
+    OperatorSubtaskState state;
+    try (var first = alarmHarness(rules(), null)) {
+      for (MetricSnapshot s : snapshots.subList(0, middle)) {
+        first.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
+      }
+      out.addAll(first.extractOutputValues());
+      state = first.snapshot(1, 1);
+    }
+    try (var second = alarmHarness(rules(), state)) {
+      for (MetricSnapshot s : snapshots.subList(middle, snapshots.size())) {
+        second.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
+      }
+      out.addAll(second.extractOutputValues());
+    }
+
+    assertThat(out).extracting(Alert::getStatus).containsExactly(AlertStatus.OPEN, AlertStatus.CLOSED);
+    assertThat(out).extracting(Alert::getAlertId).containsOnly(out.get(0).getAlertId());
   }
 
   @Test
