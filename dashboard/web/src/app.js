@@ -184,7 +184,10 @@ function renderModels(models) {
 // ---- alerts feed -------------------------------------------------------------------------
 
 function renderAlerts(alerts, now) {
-  const sorted = [...alerts].sort((a, b) => (b.openedAt ?? 0) - (a.openedAt ?? 0)).slice(0, SHOWN_ALERTS);
+  // An open QUALITY alert (a model, not an entity) stays on top; the rest newest first.
+  const pinned = (a) => (a.kind === 'QUALITY' && a.status === 'OPEN' ? 1 : 0);
+  const sorted = [...alerts].sort((a, b) => pinned(b) - pinned(a) || (b.openedAt ?? 0) - (a.openedAt ?? 0))
+    .slice(0, SHOWN_ALERTS);
   const open = alerts.filter((a) => a.status === 'OPEN').length;
   $('#alerts-open').textContent = `${open} open`;
   $('#alerts-empty').hidden = alerts.length > 0;

@@ -127,11 +127,22 @@ final class FakeDemoState implements Supplier<String> {
           rocAuc(m) - 1e-4, rocAuc(m) + 1e-4, prAuc(m) - 2e-4, prAuc(m) + 2e-4) : "}");
     }
     out.append("},\"alerts\":[");
-    boolean first = true;
+    // The recurrent model's live recall fell below its validation value: a QUALITY alert, open.
+    out.append(String.format(Locale.ROOT, "{\"alertId\":\"quality:recurrent@%d\",\"entityId\":\"recurrent\",\"status\":\"OPEN\","
+        + "\"openedAt\":%d,\"closedAt\":null,\"firedModels\":[\"recurrent\"],\"peakScores\":{},\"events\":3,"
+        + "\"kind\":\"QUALITY\",\"model\":\"recurrent\",\"metric\":\"recall\",\"observed\":0.12,\"expected\":0.31}",
+        now - 20_000, now - 20_000));
     for (Alert alert : alerts) {
-      out.append(first ? "" : ",").append(alert.json());
-      first = false;
+      out.append(',').append(alert.json());
     }
+    out.append("],\"comparisons\":[");
+    out.append(String.format(Locale.ROOT, "{\"champion\":\"recurrent@1.0.0\",\"challenger\":\"cnn@1.0.0\",\"windowEnd\":%d,"
+        + "\"labels\":20000,\"positives\":800,\"challengerBetter\":false,"
+        + "\"roc_auc\":{\"champion\":%.4f,\"challenger\":%.4f,\"delta\":%.4f,\"lower\":%.4f,\"upper\":%.4f,\"p\":0.0001},"
+        + "\"pr_auc\":{\"champion\":%.4f,\"challenger\":%.4f,\"delta\":%.4f,\"lower\":%.4f,\"upper\":%.4f,\"p\":0.002},"
+        + "\"f1\":{\"champion\":0.41,\"challenger\":0.38,\"delta\":-0.03,\"lower\":-0.05,\"upper\":-0.01,\"p\":0.004}}",
+        now, rocAuc(0), rocAuc(1), rocAuc(1) - rocAuc(0), rocAuc(1) - rocAuc(0) - 0.01, rocAuc(1) - rocAuc(0) + 0.01,
+        prAuc(0), prAuc(1), prAuc(1) - prAuc(0), prAuc(1) - prAuc(0) - 0.02, prAuc(1) - prAuc(0) + 0.02));
     return out.append("]}").toString();
   }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -26,8 +27,8 @@ import org.apache.flink.util.Collector;
  * QUALITY, status OPEN, when the model's recall, precision or F1 (checked in that order) falls
  * significantly below validation − margin, and the same alert CLOSED (reason RECOVERED) once that
  * metric is back within the hysteresis band. The open alert lives in keyed state and survives
- * checkpoints. CUMULATIVE snapshots and models without validation metrics (the pseudo-model
- * {@code alert}) are ignored.
+ * checkpoints, as does the end of the model's first window, from which the rules' grace counts.
+ * CUMULATIVE snapshots and models without validation metrics (the pseudo-model {@code alert}) are ignored.
  *
  * <p>Gauge {@code qualityAlarm} in group {@code model=<name>}: 1 while the model's alarm is open,
  * else 0, as last decided on this subtask (registered with the model's first judged snapshot).
@@ -43,6 +44,8 @@ public class QualityAlarm extends KeyedProcessFunction<String, MetricSnapshot, A
   private final double z;
 
   private transient ValueState<Alert> open;
+  /** End of the model's first judged window: the grace counts from there. */
+  private transient ValueState<Long> firstWindowEnd;
   private transient Map<String, Integer> alarms;
 
   public QualityAlarm(QualityRules rules) {
@@ -53,6 +56,7 @@ public class QualityAlarm extends KeyedProcessFunction<String, MetricSnapshot, A
   @Override
   public void open(OpenContext context) {
     open = getRuntimeContext().getState(new ValueStateDescriptor<>("quality-alarm", AvroTypes.of(Alert.class)));
+    firstWindowEnd = getRuntimeContext().getState(new ValueStateDescriptor<>("quality-first-window-end", Types.LONG));
     alarms = new ConcurrentHashMap<>();
   }
 
@@ -65,6 +69,13 @@ public class QualityAlarm extends KeyedProcessFunction<String, MetricSnapshot, A
     long labels = s.getPositives() + s.getNegatives();
     Alert alert = open.value();
     gauge(s.getModel(), alert != null);
+    long end = s.getWindowEnd().toEpochMilli();
+    if (firstWindowEnd.value() == null) {
+      firstWindowEnd.update(end);
+    }
+    if (end - firstWindowEnd.value() < rules.grace().toMillis()) {
+      return;
+    }
     if (alert == null) {
       if (labels < rules.minLabels()) {
         return;

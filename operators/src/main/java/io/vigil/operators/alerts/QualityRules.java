@@ -2,6 +2,7 @@ package io.vigil.operators.alerts;
 
 import io.vigil.operators.onnx.ModelSpec;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,15 @@ import java.util.Map;
  *   <li>it <em>clears</em> when that metric's upper bound is back at or above validation −
  *       margin / 2: the hysteresis band keeps a model near the edge from flapping.
  * </ul>
+ * Nothing is judged until {@code grace} of event time after the model's first window: at a start
+ * every key's recurrent state is cold (a forecaster's per-key normalisation has seen nothing), so
+ * the first windows measure the warm-up, not the model.
  * F1 is not a binomial proportion; its interval treats F1 = TP / (TP + (FP + FN) / 2) as TP
  * successes of TP + (FP + FN) / 2 trials, an approximation that is exact in the counts and close
  * in spread. {@code expected} holds each judged model's validation metrics; other models are not judged.
  */
-public record QualityRules(Map<String, ValidationMetrics> expected, double margin, long minLabels, double confidence)
-    implements Serializable {
+public record QualityRules(Map<String, ValidationMetrics> expected, double margin, long minLabels, double confidence,
+    Duration grace) implements Serializable {
 
   public QualityRules {
     if (!(margin >= 0 && margin < 1)) {
@@ -32,16 +36,21 @@ public record QualityRules(Map<String, ValidationMetrics> expected, double margi
     if (!(confidence > 0 && confidence < 1)) {
       throw new IllegalArgumentException("confidence must be in (0, 1), is " + confidence);
     }
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("quality grace must not be negative, is " + grace);
+    }
     expected = Map.copyOf(expected);
   }
 
   /** Judges every model whose metadata has validation metrics. */
-  public static QualityRules forModels(List<ModelSpec> models, double margin, long minLabels, double confidence) {
+  public static QualityRules forModels(List<ModelSpec> models, double margin, long minLabels, double confidence,
+      Duration grace) {
     Map<String, ValidationMetrics> expected = new HashMap<>();
     models.forEach(m -> ValidationMetrics.of(m).ifPresent(v -> expected.put(m.name(), v)));
-    return new QualityRules(expected, margin, minLabels, confidence);
+    return new QualityRules(expected, margin, minLabels, confidence, grace);
   }
 
   public static final double DEFAULT_MARGIN = 0.1;
   public static final long DEFAULT_MIN_LABELS = 200;
+  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(2);
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -63,10 +64,19 @@ class QualityAlarmTest {
     }
   }
 
+  private static KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert> alarmHarness(QualityRules rules,
+      OperatorSubtaskState restored) throws Exception {
+    var harness = new KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert>(
+        new KeyedProcessOperator<>(new QualityAlarm(rules)), MetricSnapshot::getModel, Types.STRING);
+    if (restored != null) {
+      harness.initializeState(restored);
+    }
+    harness.open();
+    return harness;
+  }
+
   private static List<Alert> alarm(QualityRules rules, List<MetricSnapshot> snapshots) throws Exception {
-    try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, MetricSnapshot, Alert>(
-        new KeyedProcessOperator<>(new QualityAlarm(rules)), MetricSnapshot::getModel, Types.STRING)) {
-      harness.open();
+    try (var harness = alarmHarness(rules, null)) {
       for (MetricSnapshot s : snapshots) {
         harness.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
       }
@@ -75,7 +85,7 @@ class QualityAlarmTest {
   }
 
   private static QualityRules rules() {
-    return new QualityRules(Map.of("affected", VALIDATION, "unaffected", VALIDATION), 0.1, 200, 0.95);
+    return new QualityRules(Map.of("affected", VALIDATION, "unaffected", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(10));
   }
 
   @Test
@@ -105,11 +115,41 @@ class QualityAlarmTest {
     assertThat(closed.getObservedUpper()).isGreaterThanOrEqualTo(VALIDATION.recall() - 0.05);
   }
 
+  /** The open alarm is keyed state: a restore in the middle of the degradation closes the same alert once. */
   @Test
-  void tooFewLabelsOrAModelWithoutValidationMetricsRaiseNothing() throws Exception {
+  void anOpenAlarmSurvivesARestore() throws Exception {
+    List<MetricSnapshot> snapshots = windowedMetrics(stream("affected", 0.3, 1));
+    int middle = snapshots.size() / 2; // 90 s: the alarm is open
+    List<Alert> out = new ArrayList<>();
+    OperatorSubtaskState state;
+    try (var first = alarmHarness(rules(), null)) {
+      for (MetricSnapshot s : snapshots.subList(0, middle)) {
+        first.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
+      }
+      out.addAll(first.extractOutputValues());
+      state = first.snapshot(1, 1);
+    }
+    try (var second = alarmHarness(rules(), state)) {
+      for (MetricSnapshot s : snapshots.subList(middle, snapshots.size())) {
+        second.processElement(s, s.getWindowEnd().toEpochMilli() - 1);
+      }
+      out.addAll(second.extractOutputValues());
+    }
+
+    assertThat(out).extracting(Alert::getStatus).containsExactly(AlertStatus.OPEN, AlertStatus.CLOSED);
+    assertThat(out).extracting(Alert::getAlertId).containsOnly(out.get(0).getAlertId());
+  }
+
+  @Test
+  void tooFewLabelsAModelWithoutValidationMetricsOrTheGraceRaiseNothing() throws Exception {
     List<MetricSnapshot> snapshots = windowedMetrics(stream("affected", 0.3, 1));
 
-    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 10_000, 0.95), snapshots)).isEmpty();
-    assertThat(alarm(new QualityRules(Map.of("other", VALIDATION), 0.1, 200, 0.95), snapshots)).isEmpty();
+    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots))
+        .as("the same rules with enough labels").isNotEmpty();
+    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 10_000, 0.95, Duration.ZERO), snapshots)).isEmpty();
+    assertThat(alarm(new QualityRules(Map.of("other", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots)).isEmpty();
+    // The first window ends at 2 s, so nothing is judged before 143 s; no window ending after 140 s holds a flipped label.
+    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(141)), snapshots))
+        .as("judged only after the grace").isEmpty();
   }
 }

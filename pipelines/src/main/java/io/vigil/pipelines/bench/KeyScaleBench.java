@@ -121,11 +121,8 @@ public final class KeyScaleBench {
   }
 
   private String submit(TopicNames t, String name, String restoreFrom) throws Exception {
-    List<String> args = new ArrayList<>(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
-        "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
-        "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
-          "--model-updates-topic", t.modelUpdates(), "--model-events-topic", t.modelEvents(),
-        "--group-id", name, "--job-name", name, "--parallelism", Integer.toString(settings.parallelism()),
+    List<String> args = new ArrayList<>(t.runArguments());
+    args.addAll(List.of("--group-id", name, "--job-name", name, "--parallelism", Integer.toString(settings.parallelism()),
         "--checkpoint-interval-ms", Long.toString(settings.checkpointInterval().toMillis()),
         "--checkpoint-dir", settings.work().resolve("checkpoints").resolve(name).toUri().toString(),
         "--state-backend", settings.backend().flinkName()));

@@ -40,12 +40,10 @@ public final class SoakBench {
     try (LocalCluster cluster = LocalCluster.start(shape)) {
       TopicNames t = TopicNames.prefixed("soak-events", "soak-feedback", "soak");
       cluster.broker().createTopics(t.all(), settings.parallelism());
-      String job = cluster.submitRun(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
-          "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
-          "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
-          "--model-updates-topic", t.modelUpdates(), "--model-events-topic", t.modelEvents(),
-          "--parallelism", Integer.toString(settings.parallelism()),
+      List<String> args = new ArrayList<>(t.runArguments());
+      args.addAll(List.of("--parallelism", Integer.toString(settings.parallelism()),
           "--checkpoint-dir", settings.work().resolve("checkpoints").toUri().toString()));
+      String job = cluster.submitRun(args);
       while (!cluster.rest().allTasksRunning(job)) {
         Thread.sleep(200);
       }

@@ -55,6 +55,11 @@ final class QualityOptions {
       description = "Labelled scores a model's window needs before its quality is judged (default: ${DEFAULT-VALUE}).")
   long qualityMinLabels;
 
+  @Option(names = "--quality-grace", defaultValue = "2min", converter = DurationConverter.class,
+      description = "Event time after a model's first metrics window before its quality is judged: at a start every key's "
+          + "recurrent state is cold (default: ${DEFAULT-VALUE}).")
+  Duration qualityGrace;
+
   QualitySettings settings() {
     if (labelTtlMs <= 0 || metricsSlideMs <= 0 || metricsWindowMs <= 0 || metricsWindowMs % metricsSlideMs != 0) {
       throw new IllegalArgumentException("--label-ttl-ms, --metrics-window-ms and --metrics-slide-ms must be positive, "
@@ -63,6 +68,6 @@ final class QualityOptions {
     return new QualitySettings(Duration.ofMillis(labelTtlMs), Duration.ofMillis(metricsWindowMs),
         Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs), metricsMaxDistinct,
         new ComparisonRules(comparisonWindow, Duration.ofMillis(comparisonEveryMs), confidence, comparisonResamples, 1),
-        qualityMargin, qualityMinLabels);
+        qualityMargin, qualityMinLabels, qualityGrace);
   }
 }

@@ -104,11 +104,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
-        labelledTopic, metricsTopic, feedbackIssuesTopic, modelUpdatesTopic, modelEventsTopic, comparisonsTopic);
-    if (noLabels) {
-      topics = topics.withoutLabels();
-    }
+    TopicNames topics = topics();
     KafkaSettings kafka = new KafkaSettings(kafkaClient.bootstrapServers, topics, groupId == null ? jobName : groupId, jobName,
         kafkaClient.clientProperties(), startFrom());
     TopicCheck.ensure(kafka, createTopics
@@ -119,6 +115,12 @@ final class RunCommand implements Callable<Integer> {
     System.out.println("vigil run: submitting " + jobName + " with " + kafka);
     env.execute(jobName);
     return 0;
+  }
+
+  TopicNames topics() {
+    TopicNames topics = new TopicNames(eventsTopic, feedbackTopic, scoresTopic, deadLettersTopic, alertsTopic,
+        labelledTopic, metricsTopic, feedbackIssuesTopic, modelUpdatesTopic, modelEventsTopic, comparisonsTopic);
+    return noLabels ? topics.withoutLabels() : topics;
   }
 
   private KafkaSettings.StartFrom startFrom() {

@@ -14,11 +14,11 @@ import java.util.List;
  * {@code inputIdleness} stops holding back event time (every partition of both inputs). The cumulative metrics of a model keep
  * at most {@code metricsMaxDistinct} entries (exact below, proven intervals above). Challengers are
  * compared with their champions by {@code comparison}; each model's windowed metrics are held
- * against its validation metrics with {@code qualityMargin} and {@code qualityMinLabels} (see
+ * against its validation metrics with {@code qualityMargin}, {@code qualityMinLabels} and {@code qualityGrace} (see
  * {@link io.vigil.operators.alerts.QualityRules}), at the comparison's confidence.
  */
 public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
-    int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels) {
+    int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels, Duration qualityGrace) {
 
   /** With the default metrics budget. */
   public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness) {
@@ -29,12 +29,12 @@ public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duratio
   public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
       int metricsMaxDistinct) {
     this(labelTtl, metricsWindow, metricsSlide, inputIdleness, metricsMaxDistinct, ComparisonRules.defaults(),
-        QualityRules.DEFAULT_MARGIN, QualityRules.DEFAULT_MIN_LABELS);
+        QualityRules.DEFAULT_MARGIN, QualityRules.DEFAULT_MIN_LABELS, QualityRules.DEFAULT_GRACE);
   }
 
   /** The quality alarm's rules for these models. */
   public QualityRules qualityRules(List<ModelSpec> models) {
-    return QualityRules.forModels(models, qualityMargin, qualityMinLabels, comparison.confidence());
+    return QualityRules.forModels(models, qualityMargin, qualityMinLabels, comparison.confidence(), qualityGrace);
   }
 
   public static QualitySettings defaults() {

@@ -54,6 +54,16 @@ public record TopicNames(
         : List.of(scores, deadLetters, alerts, modelEvents);
   }
 
+  /** These topics as arguments of {@code vigil run}, as a job submitted to a cluster takes them. */
+  public List<String> runArguments() {
+    List<String> args = new ArrayList<>(List.of("--events-topic", events));
+    args.addAll(hasFeedback() ? List.of("--feedback-topic", feedback) : List.of("--no-labels"));
+    args.addAll(List.of("--scores-topic", scores, "--dead-letters-topic", deadLetters, "--alerts-topic", alerts,
+        "--labelled-topic", labelled, "--metrics-topic", metrics, "--feedback-issues-topic", feedbackIssues,
+        "--model-updates-topic", modelUpdates, "--model-events-topic", modelEvents, "--comparisons-topic", comparisons));
+    return args;
+  }
+
   public List<String> all() {
     List<String> all = new ArrayList<>(inputs());
     all.addAll(outputs());

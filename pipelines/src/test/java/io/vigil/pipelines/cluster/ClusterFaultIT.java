@@ -19,6 +19,7 @@ import io.vigil.schemas.SequenceEvent;
 import io.vigil.schemas.wire.WireCodec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -185,13 +186,13 @@ class ClusterFaultIT {
   }
 
   private static String submit(LocalCluster cluster, TopicNames t, String name, Path work) throws Exception {
-    return cluster.submitRun(List.of("--events-topic", t.events(), "--feedback-topic", t.feedback(),
-        "--scores-topic", t.scores(), "--dead-letters-topic", t.deadLetters(), "--alerts-topic", t.alerts(),
-        "--labelled-topic", t.labelled(), "--metrics-topic", t.metrics(), "--feedback-issues-topic", t.feedbackIssues(),
-        "--model-updates-topic", t.modelUpdates(), "--model-events-topic", t.modelEvents(), "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+    List<String> args = new ArrayList<>(t.runArguments());
+    args.addAll(List.of(
+        "--group-id", name, "--job-name", name, "--parallelism", "2", "--checkpoint-interval-ms", "1000",
         // The audit counts alerts exactly once; the at-least-once default is DeliveryGuaranteeIntegrationTest's.
         "--alerts-delivery", "exactly-once",
         "--checkpoint-dir", work.resolve("checkpoints").resolve(name).toUri().toString()));
+    return cluster.submitRun(args);
   }
 
   /** Flink's numRestarts of the job (the REST metrics lag by up to their fetch interval: polled). */

@@ -45,12 +45,10 @@ class SecuredClusterIT {
       WireCodec<SequenceEvent> codec = new WireCodec<>(SequenceEvent.getClassSchema());
       kafka.produce(topics.events(), sent.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
           sent.stream().map(codec::encode).toList());
-      String job = cluster.submitRun(List.of("--events-topic", topics.events(), "--feedback-topic", topics.feedback(),
-          "--scores-topic", topics.scores(), "--dead-letters-topic", topics.deadLetters(), "--alerts-topic", topics.alerts(),
-          "--labelled-topic", topics.labelled(), "--metrics-topic", topics.metrics(),
-          "--feedback-issues-topic", topics.feedbackIssues(), "--model-updates-topic", topics.modelUpdates(),
-          "--model-events-topic", topics.modelEvents(), "--parallelism", "2", "--checkpoint-interval-ms", "1000",
+      List<String> args = new ArrayList<>(topics.runArguments());
+      args.addAll(List.of("--parallelism", "2", "--checkpoint-interval-ms", "1000",
           "--checkpoint-dir", work.resolve("checkpoints").toUri().toString()));
+      String job = cluster.submitRun(args);
       List<Score> scored = kafka.readCommitted(topics.scores(), new WireCodec<>(Score.getClassSchema()), sent.size(),
           Duration.ofMinutes(3));
       assertThat(scored).extracting(Score::getEventId)

@@ -29,13 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The model lifecycle's judging end to end, as {@code vigil demo --challenger
- * classpath:models/cnn.onnx=recurrent --degrade-at 20s --degrade-share 0.4} runs it (real broker,
+ * classpath:models/cnn.onnx=recurrent --degrade-at 50s --degrade-share 0.4 --quality-grace 40s} runs it (real broker,
  * MiniCluster, ONNX Runtime): the CNN challenges the recurrent champion, comparison records come
- * out, the challenger opens no alert, and once labels are flipped QUALITY alerts open.
+ * out, the challenger opens no alert, and once labels are flipped (not before: the grace covers
+ * the cold start of every key's recurrent state) QUALITY alerts open.
  */
 class ChampionChallengerDemoTest {
 
-  private static final long DEGRADE_AFTER_MS = 20_000;
+  private static final long DEGRADE_AFTER_MS = 50_000;
 
   @TempDir
   Path work;
@@ -43,13 +44,14 @@ class ChampionChallengerDemoTest {
   @Test
   void challengerIsComparedNeverAlertsAndFlippedLabelsRaiseQualityAlerts() throws Exception {
     Path out = work.resolve("out");
-    EmbeddedDemo.DemoSettings demo = new EmbeddedDemo.DemoSettings(60, 300, 2000, 0, 3, 5000, out, 0,
+    EmbeddedDemo.DemoSettings demo = new EmbeddedDemo.DemoSettings(90, 300, 2000, 0, 3, 5000, out, 0,
         new LabelDegradation(DEGRADE_AFTER_MS, 0.4, 3));
     ScoringSettings scoring = new ScoringSettings(List.of(ModelRef.of("classpath:models/recurrent.onnx")),
         ExecutionOptions.cpu(), new BatchingOptions(64, 5), Duration.ofSeconds(2))
         .withChallenger("classpath:models/cnn.onnx", "recurrent");
     QualitySettings quality = new QualitySettings(Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofSeconds(2),
-        Duration.ofSeconds(5), 65536, new ComparisonRules(20_000, Duration.ofSeconds(5), 0.95, 200, 1), 0.1, 200);
+        Duration.ofSeconds(5), 65536, new ComparisonRules(20_000, Duration.ofSeconds(5), 0.95, 200, 1), 0.1, 200,
+        Duration.ofSeconds(40));
     RuntimeSettings runtime = new RuntimeSettings(2, Duration.ofSeconds(2), work.resolve("chk").toUri().toString(), null, 0, 0);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
 
@@ -74,6 +76,13 @@ class ChampionChallengerDemoTest {
     List<JsonNode> alerts = records(out.resolve("alerts.jsonl"));
     List<JsonNode> qualityAlerts = alerts.stream().filter(a -> a.get("kind").asText().equals("QUALITY")).toList();
     assertThat(qualityAlerts).as("QUALITY alerts").isNotEmpty();
+    // Labels flip from 50 s after the first label: no window ending before that holds a flipped one.
+    long degradedFrom = records(out.resolve("labelled.jsonl")).stream().mapToLong(l -> l.get("labelTime").asLong()).min()
+        .orElseThrow() + DEGRADE_AFTER_MS;
+    assertThat(qualityAlerts).allSatisfy(a -> assertThat(a.get("openedAt").asLong()).isGreaterThan(degradedFrom));
+    System.out.println(printed.lines().filter(l -> l.startsWith("SUMMARY ")).findFirst().orElseThrow());
+    qualityAlerts.forEach(a -> System.out.println("QUALITY " + a + " (labels flipped from " + degradedFrom + ")"));
+    System.out.println("LAST COMPARISON " + comparisons.get(comparisons.size() - 1));
     List<JsonNode> entity = alerts.stream().filter(a -> a.get("kind").asText().equals("ENTITY")).toList();
     assertThat(entity).as("entity alerts opened by the champion").isNotEmpty();
     assertThat(entity).allSatisfy(a -> {
