@@ -62,7 +62,7 @@ public class QualityAlarm extends KeyedProcessFunction<String, MetricSnapshot, A
 
   @Override
   public void processElement(MetricSnapshot s, Context ctx, Collector<Alert> out) throws Exception {
-    ValidationMetrics expected = rules.expected().get(s.getModel());
+    ValidationMetrics expected = rules.expectedFor(s);
     if (s.getScope() != MetricScope.WINDOW || expected == null) {
       return;
     }

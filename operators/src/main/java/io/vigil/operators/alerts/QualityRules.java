@@ -1,6 +1,7 @@
 package io.vigil.operators.alerts;
 
 import io.vigil.operators.onnx.ModelSpec;
+import io.vigil.schemas.MetricSnapshot;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +22,8 @@ import java.util.Map;
  * the first windows measure the warm-up, not the model.
  * F1 is not a binomial proportion; its interval treats F1 = TP / (TP + (FP + FN) / 2) as TP
  * successes of TP + (FP + FN) / 2 trials, an approximation that is exact in the counts and close
- * in spread. {@code expected} holds each judged model's validation metrics; other models are not judged.
+ * in spread. {@code expected} holds each judged model version's validation metrics, by
+ * {@link #key}; other models and versions are not judged.
  */
 public record QualityRules(Map<String, ValidationMetrics> expected, double margin, long minLabels, double confidence,
     Duration grace) implements Serializable {
@@ -42,12 +44,26 @@ public record QualityRules(Map<String, ValidationMetrics> expected, double margi
     expected = Map.copyOf(expected);
   }
 
-  /** Judges every model whose metadata has validation metrics. */
+  /**
+   * Judges every model whose metadata has validation metrics, in the version whose file they
+   * describe: once a hot swap replaces it, the new version is not judged against the old one's
+   * validation.
+   */
   public static QualityRules forModels(List<ModelSpec> models, double margin, long minLabels, double confidence,
       Duration grace) {
     Map<String, ValidationMetrics> expected = new HashMap<>();
-    models.forEach(m -> ValidationMetrics.of(m).ifPresent(v -> expected.put(m.name(), v)));
+    models.forEach(m -> ValidationMetrics.of(m).ifPresent(v -> expected.put(key(m.name(), m.version()), v)));
     return new QualityRules(expected, margin, minLabels, confidence, grace);
+  }
+
+  /** The key of {@code expected}: {@code <model>@<version>}. */
+  public static String key(String model, String version) {
+    return model + "@" + version;
+  }
+
+  /** The validation metrics of the model version that produced {@code snapshot}, or null when it is not judged. */
+  public ValidationMetrics expectedFor(MetricSnapshot snapshot) {
+    return expected.get(key(snapshot.getModel(), snapshot.getVersion()));
   }
 
   public static final double DEFAULT_MARGIN = 0.1;

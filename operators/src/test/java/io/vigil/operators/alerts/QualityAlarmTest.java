@@ -85,7 +85,7 @@ class QualityAlarmTest {
   }
 
   private static QualityRules rules() {
-    return new QualityRules(Map.of("affected", VALIDATION, "unaffected", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(10));
+    return new QualityRules(Map.of("affected@1", VALIDATION, "unaffected@1", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(10));
   }
 
   @Test
@@ -144,12 +144,14 @@ class QualityAlarmTest {
   void tooFewLabelsAModelWithoutValidationMetricsOrTheGraceRaiseNothing() throws Exception {
     List<MetricSnapshot> snapshots = windowedMetrics(stream("affected", 0.3, 1));
 
-    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots))
+    assertThat(alarm(new QualityRules(Map.of("affected@1", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots))
         .as("the same rules with enough labels").isNotEmpty();
-    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 10_000, 0.95, Duration.ZERO), snapshots)).isEmpty();
-    assertThat(alarm(new QualityRules(Map.of("other", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots)).isEmpty();
+    assertThat(alarm(new QualityRules(Map.of("affected@1", VALIDATION), 0.1, 10_000, 0.95, Duration.ZERO), snapshots)).isEmpty();
+    assertThat(alarm(new QualityRules(Map.of("other@1", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots)).isEmpty();
+    assertThat(alarm(new QualityRules(Map.of("affected@2", VALIDATION), 0.1, 200, 0.95, Duration.ZERO), snapshots))
+        .as("another version's validation metrics do not judge version 1").isEmpty();
     // The first window ends at 2 s, so nothing is judged before 143 s; no window ending after 140 s holds a flipped label.
-    assertThat(alarm(new QualityRules(Map.of("affected", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(141)), snapshots))
+    assertThat(alarm(new QualityRules(Map.of("affected@1", VALIDATION), 0.1, 200, 0.95, Duration.ofSeconds(141)), snapshots))
         .as("judged only after the grace").isEmpty();
   }
 }
