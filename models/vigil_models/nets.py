@@ -82,6 +82,20 @@ class WindowScale(nn.Module):
         return torch.clamp((w - med) / s, -self.clip, self.clip)
 
 
+class GlobalScale(nn.Module):
+    """The window models' normaliser before per-window scale (issue 14): one mean / std per
+    feature over the whole training CSV, as buffers. Only for rebuilding files exported then
+    (recheck.rebuild); new training uses WindowScale."""
+
+    def __init__(self, features: int):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(features))
+        self.register_buffer("std", torch.ones(features))
+
+    def forward(self, w):
+        return (w - self.mean) / self.std
+
+
 class HiddenNoise(nn.Module):
     """Noise injection: Gaussian noise on hidden units while training (a regulariser in the
     spirit of dropout); the identity in eval mode, so it leaves no trace in the export."""
@@ -146,11 +160,11 @@ class Flatline(nn.Module):
     (ErrorScale), averaged over the last few events (weight `recent` for the newest), scored
     log(1 + 1 / (recent average + `floor`)) and maxed over features. About 0.7 while a key moves
     as it usually does, rising by ~1.9 per event while a feature does not move at all, up to
-    log(1 + 1/floor) = 9.2 (a stuck sensor: invisible to a forecast error when the stuck value
+    log(1 + 1/floor) = 13.8 (a stuck sensor: invisible to a forecast error when the stuck value
     sits near the forecast). `recent` and `floor` were chosen by validation AP on the
     multi-scale training CSV (models/README.md)."""
 
-    def __init__(self, recent: float = 0.85, floor: float = 1e-4):
+    def __init__(self, recent: float = 0.85, floor: float = 1e-6):
         super().__init__()
         self.recent, self.floor = recent, floor
 
