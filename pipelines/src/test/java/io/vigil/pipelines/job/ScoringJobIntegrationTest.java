@@ -209,7 +209,7 @@ class ScoringJobIntegrationTest {
     assertScoresMatch(out, all);
     Set<String> afterRestore = new HashSet<>(second.stream().map(SequenceEvent::getEventId).toList());
     assertThat(out).filteredOn(s -> afterRestore.contains(s.getEventId())).hasSize(second.size()).allSatisfy(s ->
-        assertThat(s.getScores()).as(s.getEventId() + ": every model warm after the restore")
+        assertThat(s.getScores().subList(0, MODELS.size())).as(s.getEventId() + ": every model warm after the restore")
             .allSatisfy(m -> assertThat(m.getScore()).isNotNull().isPositive()));
   }
 }
