@@ -161,8 +161,8 @@ class Flatline(nn.Module):
     log(1 + 1 / (recent average + `floor`)) and maxed over features. About 0.7 while a key moves
     as it usually does, rising by ~1.9 per event while a feature does not move at all, up to
     log(1 + 1/floor) = 13.8 (a stuck sensor: invisible to a forecast error when the stuck value
-    sits near the forecast). `recent` and `floor` were chosen by validation AP on the
-    multi-scale training CSV (models/README.md)."""
+    sits near the forecast). `recent` and `floor` were chosen by validation AP on the training
+    CSVs, never on a test set (models/README.md)."""
 
     def __init__(self, recent: float = 0.85, floor: float = 1e-6):
         super().__init__()
@@ -178,9 +178,8 @@ class RecurrentStep(nn.Module):
     """One step of a trained RecurrentNet as the operator calls it: raw event in, score out;
     the per-key normaliser's statistics, the cell state and (forecaster) the last forecast,
     the running error scale, the last event and the running change scales all travel as
-    state tensors. Gate arithmetic is written out so the
-    ONNX graph is plain Gemm / Sigmoid / Tanh. Gate layouts follow torch.nn: LSTM (i, f, g, o),
-    GRU (r, z, n).
+    state tensors. Gate arithmetic is written out so the ONNX graph is plain Gemm / Sigmoid /
+    Tanh. Gate layouts follow torch.nn: LSTM (i, f, g, o), GRU (r, z, n).
 
     State order: cell states (LSTM h, c; GRU / RNN h), then scale_n [1], scale_mean [F],
     scale_var [F], and for the forecaster forecast [F], error_n [1], error_scale [1],
