@@ -88,7 +88,7 @@ def main():
     ap.add_argument("--baseline-width", type=int, default=48)
     ap.add_argument("--out", help="prefix for <out>.json")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     results, ds = {}, None
     for name in FAMILIES:
         path = os.path.join(args.models, f"{name}.onnx")

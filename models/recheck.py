@@ -41,7 +41,14 @@ def rebuild(model: onnx.ModelProto):
         net = nets.AutoEncoder(f, int(meta["vigil.window"]), hp["hidden"], hp["bottleneck"], hp["dropout"])
         module = nets.WindowScorer(net)
     weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in model.graph.initializer}
-    # strict: every parameter and buffer must come from the file, none may be left at random.
+    if name != "recurrent" and "net.norm.mean" in weights:
+        net.norm = nets.GlobalScale(f)  # a window model exported before per-window normalisation
+    # strict both ways: every parameter and buffer comes from the file, and every weight in the
+    # file has its place (a network of another code version must not be scored as this one).
+    unused = sorted(set(weights) - set(module.state_dict()))
+    if unused:
+        raise ValueError(f"{name}: weights {unused} have no place in this code's network: exported by another "
+                         f"version of models/, cannot be rebuilt")
     module.load_state_dict({k: weights[k] for k in module.state_dict()}, strict=True)
     return module.eval(), net.eval(), meta
 

@@ -66,13 +66,24 @@ def quick_space(space: dict) -> dict:
 
 def guard_threshold(family: str, thr: float, val_scores: np.ndarray, max_share: float) -> float:
     """A threshold that would flag more than max_share of validation events is an all-alert
-    model in disguise: say so and raise it to the (1 - max_share) quantile."""
+    model in disguise: say so and raise it to the (1 - max_share) quantile, or just above it
+    when scores tie there (a flat stretch of scores would otherwise still flag them all). A
+    model whose validation scores cannot be cut anywhere below max_share (all equal at the
+    top) is refused with a message, not shipped as an all-alert or never-alert model."""
     share = float(np.mean(val_scores >= thr))
     if share <= max_share:
         return thr
     raised = float(np.quantile(val_scores, 1 - max_share))
+    if np.mean(val_scores >= raised) > max_share:
+        above = val_scores[val_scores > raised]
+        if len(above) == 0:
+            raise SystemExit(f"{family}: {np.mean(val_scores >= raised):.1%} of validation scores equal the top score "
+                             f"{raised:.6g}: no threshold flags at most --max-alert-share {max_share:.0%} of validation "
+                             f"events; the model cannot rank them and is not exported (train it longer or on more data)")
+        raised = float(above.min())
     log(f"  WARNING {family}: threshold {thr:.6g} would flag {share:.1%} of validation events "
-        f"(more than --max-alert-share {max_share:.0%}); raised to {raised:.6g}, the {1 - max_share:.2f} quantile")
+        f"(more than --max-alert-share {max_share:.0%}); raised to {raised:.6g}, which flags "
+        f"{np.mean(val_scores >= raised):.1%}")
     return raised
 
 
@@ -81,13 +92,14 @@ def evaluate(family, model, task, val_ds, test_ds, labelled: bool, alert_rate: f
     validation holds one class only; never flagging more than max_share of validation events),
     then metrics on validation and test."""
     val_scores = task.scores(model, val_ds)
-    if not labelled:
-        return float(np.quantile(val_scores, 1 - alert_rate)), None, None, None
-    if not data.has_both_classes(val_ds):
-        # One class in validation: no F1 to maximise; the unlabelled rule instead (train.py notes it).
+    if not labelled or not data.has_both_classes(val_ds):
+        # No labels, or one class in validation: no F1 to maximise; alert on a share (train.py notes it).
         thr = float(np.quantile(val_scores, 1 - alert_rate))
     else:
-        thr = guard_threshold(family, report.max_f1_threshold(val_ds.labels(), val_scores), val_scores, max_share)
+        thr = report.max_f1_threshold(val_ds.labels(), val_scores)
+    thr = guard_threshold(family, thr, val_scores, max_share)
+    if not labelled:
+        return thr, None, None, None
     val_m = report.metrics(val_ds.labels(), val_scores, thr)
     if test_ds is None:
         return thr, val_m, None, None

@@ -82,6 +82,20 @@ class WindowScale(nn.Module):
         return torch.clamp((w - med) / s, -self.clip, self.clip)
 
 
+class GlobalScale(nn.Module):
+    """The window models' normaliser before per-window scale (issue 14): one mean / std per
+    feature over the whole training CSV, as buffers. Only for rebuilding files exported then
+    (recheck.rebuild); new training uses WindowScale."""
+
+    def __init__(self, features: int):
+        super().__init__()
+        self.register_buffer("mean", torch.zeros(features))
+        self.register_buffer("std", torch.ones(features))
+
+    def forward(self, w):
+        return (w - self.mean) / self.std
+
+
 class HiddenNoise(nn.Module):
     """Noise injection: Gaussian noise on hidden units while training (a regulariser in the
     spirit of dropout); the identity in eval mode, so it leaves no trace in the export."""
@@ -99,8 +113,9 @@ class RecurrentNet(nn.Module):
     RunningScale) from a zero state. Two heads:
     - "classifier" (supervised): a logit per step, score = its probability;
     - "forecaster" (no labels needed): the next event's normalised features; its score is the
-      larger of the forecast error normalised by the key's own running error scale and the
-      event's mean squared z-value against the key's running statistics (see RecurrentStep)."""
+      largest of the forecast error normalised by the key's own running error scale, the
+      event's mean squared z-value against the key's running statistics, and the Flatline
+      term (a feature that stopped moving); see RecurrentStep."""
 
     def __init__(self, cell: str, features: int, hidden: int, dropout: float, noise: float,
                  head: str = "classifier"):
@@ -119,46 +134,71 @@ class RecurrentNet(nn.Module):
 
 
 class ErrorScale(nn.Module):
-    """The forecaster's score: squared forecast error (mean over features, normalised units)
-    divided by the key's running mean of that error (weight 1/min(n+1, horizon), updates
-    clipped to `clip_update` times the current scale), so a score of 1 is the key's usual
-    error and one threshold serves every key. 0 until the key has `warmup` errors."""
+    """A per-key running scale for non-negative per-event quantities (the forecaster's squared
+    error; the squared change between consecutive events): the key's running mean of the
+    quantity (weight 1/min(n+1, horizon), updates clipped to `clip_update` times the current
+    scale), so a ratio of 1 is the key's usual value and one threshold serves every key. The
+    ratio is 0 until the key has `warmup` values."""
 
     def __init__(self, horizon: int = 200, warmup: int = 16, clip_update: float = 10.0, floor: float = 1e-3):
         super().__init__()
         self.horizon, self.warmup, self.clip_update, self.floor = float(horizon), float(warmup), clip_update, floor
 
-    def step(self, err, active, n, scale):
-        """err, active (0/1: the key's normaliser is warm), n, scale [B,1] -> score [B], (n, scale)."""
+    def step(self, v, active, n, scale):
+        """v, scale [B,K]; active (0/1: the key's normaliser is warm), n [B,1] ->
+        ratio [B,K], warm [B,1] (0/1), (n, scale) updated."""
         warm = active * (n >= self.warmup).float()
-        score = (warm * err / (scale + self.floor)).squeeze(-1)
-        capped = torch.minimum(err, warm * self.clip_update * (scale + self.floor) + (1 - warm) * err)
+        ratio = warm * v / (scale + self.floor)
+        capped = torch.minimum(v, warm * self.clip_update * (scale + self.floor) + (1 - warm) * v)
         a = active / torch.clamp(n + 1, max=self.horizon)
-        return score, (torch.clamp(n + active, max=self.horizon), scale + a * (capped - scale))
+        return ratio, warm, (torch.clamp(n + active, max=self.horizon), scale + a * (capped - scale))
+
+
+class Flatline(nn.Module):
+    """How much less a key's features change than usual: per feature the squared change since
+    the previous event (in the key's normalised units) over the key's running mean of it
+    (ErrorScale), averaged over the last few events (weight `recent` for the newest), scored
+    log(1 + 1 / (recent average + `floor`)) and maxed over features. About 0.7 while a key moves
+    as it usually does, rising by ~1.9 per event while a feature does not move at all, up to
+    log(1 + 1/floor) = 13.8 (a stuck sensor: invisible to a forecast error when the stuck value
+    sits near the forecast). `recent` and `floor` were chosen by validation AP on the training
+    CSVs, never on a test set (models/README.md)."""
+
+    def __init__(self, recent: float = 0.85, floor: float = 1e-6):
+        super().__init__()
+        self.recent, self.floor = recent, floor
+
+    def step(self, ratio, warm, recent):
+        """ratio [B,F] (0 while not warm), warm [B,1], recent [B,F] -> score [B], recent updated."""
+        recent = recent + self.recent * (ratio - recent)
+        return (warm * torch.log1p(1 / (recent + self.floor))).amax(dim=1), recent
 
 
 class RecurrentStep(nn.Module):
     """One step of a trained RecurrentNet as the operator calls it: raw event in, score out;
-    the per-key normaliser's statistics, the cell state and (forecaster) the last forecast and
-    the running error scale all travel as state tensors. Gate arithmetic is written out so the
-    ONNX graph is plain Gemm / Sigmoid / Tanh. Gate layouts follow torch.nn: LSTM (i, f, g, o),
-    GRU (r, z, n).
+    the per-key normaliser's statistics, the cell state and (forecaster) the last forecast,
+    the running error scale, the last event and the running change scales all travel as
+    state tensors. Gate arithmetic is written out so the ONNX graph is plain Gemm / Sigmoid /
+    Tanh. Gate layouts follow torch.nn: LSTM (i, f, g, o), GRU (r, z, n).
 
     State order: cell states (LSTM h, c; GRU / RNN h), then scale_n [1], scale_mean [F],
-    scale_var [F], and for the forecaster forecast [F], error_n [1], error_scale [1]."""
+    scale_var [F], and for the forecaster forecast [F], error_n [1], error_scale [1],
+    last_x [F], change_scale [F], change_recent [F]."""
 
     def __init__(self, net: RecurrentNet):
         super().__init__()
         self.net = net
-        self.errors = ErrorScale()
+        self.errors, self.flatline = ErrorScale(), Flatline()
         self.n_cell = STATES[net.cell]
         self.state_names = (["h", "c"][:self.n_cell] + ["scale_n", "scale_mean", "scale_var"]
-                            + (["forecast", "error_n", "error_scale"] if net.head_kind == "forecaster" else []))
+                            + (["forecast", "error_n", "error_scale", "last_x", "change_scale", "change_recent"]
+                               if net.head_kind == "forecaster" else []))
         self.n_states = len(self.state_names)
 
     def state_sizes(self):
         f, h = self.net.features, self.net.hidden
-        sizes = {"h": h, "c": h, "scale_n": 1, "scale_mean": f, "scale_var": f, "forecast": f, "error_n": 1, "error_scale": 1}
+        sizes = {"h": h, "c": h, "scale_n": 1, "scale_mean": f, "scale_var": f, "forecast": f, "error_n": 1,
+                 "error_scale": 1, "last_x": f, "change_scale": f, "change_recent": f}
         return [sizes[n] for n in self.state_names]
 
     def zero_states(self, b: int):
@@ -187,15 +227,19 @@ class RecurrentStep(nn.Module):
         out = self.net.head(cell_states[0])
         if self.net.head_kind == "classifier":
             return (torch.sigmoid(out).squeeze(-1),) + cell_states + scale_states
-        forecast, err_n, err_scale = states[k + 3:]
+        forecast, err_n, err_scale, last_x, change_scale, change_recent = states[k + 3:]
         # The forecast made at the previous event is judged against this one, in its units.
         err = warm * ((z - forecast) ** 2).mean(dim=1, keepdim=True)
-        score, err_states = self.errors.step(err, warm, err_n, err_scale)
+        score, warm_err, (n, err_scale) = self.errors.step(err, warm, err_n, err_scale)
         # Also how far the event sits from the key's own running normal (mean z², 1 on average):
         # a level shift stays visible for its whole episode, when the forecast has already
-        # followed it. Both terms are in the key's own units, so the score transfers.
-        score = torch.maximum(score, (z * z).mean(dim=1))
-        return (score,) + cell_states + scale_states + (out,) + err_states
+        # followed it. And whether a feature has stopped moving (Flatline). Every term is in
+        # the key's own units, so the score transfers.
+        change = warm * ((x - last_x) / self.net.scale.scale(*states[k + 1:k + 3])) ** 2
+        change_ratio, _, (_, change_scale) = self.errors.step(change, warm, err_n, change_scale)
+        flat, change_recent = self.flatline.step(change_ratio, warm_err, change_recent)
+        score = torch.maximum(torch.maximum(score.squeeze(-1), (z * z).mean(dim=1)), flat)
+        return (score,) + cell_states + scale_states + (out, n, err_scale, x, change_scale, change_recent)
 
 
 class CNNNet(nn.Module):

@@ -92,7 +92,8 @@ class ShippedModelParityTest {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = env.createSession(MODELS.resolve("recurrent.onnx").toString(), options)) {
       String[] stateNames = session.getMetadata().getCustomMetadata().get("vigil.states").split(",");
-      assertThat(stateNames).as("per-key normalisation travels in state").contains("scale_n", "scale_mean", "scale_var");
+      assertThat(stateNames).as("per-key normalisation and change scales travel in state")
+          .contains("scale_n", "scale_mean", "scale_var", "error_scale", "last_x", "change_scale", "change_recent");
       assertThat(session.getInputNames()).hasSize(1 + stateNames.length);
       Map<String, float[]> states = new LinkedHashMap<>();
       for (int i = 0; i < stateNames.length; i++) {

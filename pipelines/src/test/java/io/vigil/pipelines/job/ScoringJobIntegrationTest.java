@@ -180,7 +180,10 @@ class ScoringJobIntegrationTest {
   @EnumSource(StateBackend.class)
   void restoredFromARetainedCheckpointTheJobFinishesWithIdenticalScores(StateBackend backend) throws Exception {
     KafkaSettings k = kafkaSettings("restore-" + backend.flinkName());
-    List<SequenceEvent> all = synthetic(16, 13);
+    // 36 events per key on each side of the restore: past every warm-up (the forecaster's
+    // normaliser 8 events, its error scale 16 more; the window models' 32), so the restored
+    // per-key state (cell, normaliser, error and change scales, windows) decides real scores.
+    List<SequenceEvent> all = synthetic(72, 13);
     List<SequenceEvent> first = all.subList(0, all.size() / 2);
     List<SequenceEvent> second = all.subList(all.size() / 2, all.size());
 
@@ -204,5 +207,9 @@ class ScoringJobIntegrationTest {
     keysInBoth.retainAll(second.stream().map(SequenceEvent::getEntityId).toList());
     assertThat(keysInBoth).as("the restore must carry state for keys seen before it").hasSizeGreaterThan(100);
     assertScoresMatch(out, all);
+    Set<String> afterRestore = new HashSet<>(second.stream().map(SequenceEvent::getEventId).toList());
+    assertThat(out).filteredOn(s -> afterRestore.contains(s.getEventId())).hasSize(second.size()).allSatisfy(s ->
+        assertThat(s.getScores().subList(0, MODELS.size())).as(s.getEventId() + ": every model warm after the restore")
+            .allSatisfy(m -> assertThat(m.getScore()).isNotNull().isPositive()));
   }
 }

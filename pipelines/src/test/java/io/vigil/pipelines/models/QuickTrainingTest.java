@@ -56,6 +56,12 @@ class QuickTrainingTest {
     assertThat(specs.get(1).window()).isPositive();
   }
 
+  /** The training scripts' own unit tests (models/tests: the threshold guard), in the Maven build. */
+  @Test
+  void modelScriptUnitTestsPass() throws Exception {
+    run(PYTHON, "-m", "unittest", "discover", "-s", "../models/tests", "-v");
+  }
+
   private static void run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
