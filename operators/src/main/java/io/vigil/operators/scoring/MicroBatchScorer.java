@@ -88,8 +88,12 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   /** How long a silent entity keeps its state unless told otherwise. */
   public static final Duration DEFAULT_ENTITY_TTL = Duration.ofHours(24);
 
-  /** How many of a key's recent events a WARM migration runs over unless told otherwise. */
-  public static final int DEFAULT_WARM_UP_EVENTS = 32;
+  /**
+   * How many of a key's recent events a WARM migration runs over unless told otherwise: the shipped
+   * window length, so the events the window models keep anyway suffice and swaps cost no state per
+   * key (each more event kept costs 4 bytes per feature per key, on a million keys too).
+   */
+  public static final int DEFAULT_WARM_UP_EVENTS = 16;
 
   private final List<ModelRef> models;
   private final ExecutionOptions execution;
