@@ -72,6 +72,15 @@ class ModelSwapIntegrationTest {
     kafka.close();
   }
 
+  /**
+   * Cancels and waits until the job has terminated: a cancel is only acknowledged at once, and a
+   * job still checkpointing into {@code work} would race its next start and the folder's removal.
+   */
+  private static void cancelAndAwait(JobClient job) throws Exception {
+    job.cancel().get(30, TimeUnit.SECONDS);
+    job.getJobExecutionResult().handle((result, failure) -> null).get(60, TimeUnit.SECONDS);
+  }
+
   JobClient start(KafkaSettings k, Path restoreFrom, int webPort) throws Exception {
     StreamExecutionEnvironment env = FlinkEnvironments.local(new RuntimeSettings(2, Duration.ofMillis(500),
         work.resolve("checkpoints").toUri().toString(), restoreFrom == null ? null : restoreFrom.toUri().toString(), webPort, 0));
@@ -142,7 +151,7 @@ class ModelSwapIntegrationTest {
     produce(k, all.subList(q, 2 * q));
     assertThat(topics.readCommitted(k.topics().scores(), scores, 2 * q, WAIT)).hasSize(2 * q);
     assertThat(HostileProducerTest.numRestarts(webPort, job)).as("numRestarts").isZero();
-    job.cancel().get(30, TimeUnit.SECONDS);
+    cancelAndAwait(job);
 
     // The latest checkpoint holds the second phase's scores, so it was taken after the swap.
     Path checkpoint = RetainedCheckpoints.latest(work.resolve("checkpoints")).orElseThrow();
@@ -153,7 +162,7 @@ class ModelSwapIntegrationTest {
     assertThat(awaitModelEvents(k, 6).subList(4, 6)).allSatisfy(e -> assertThat(e.getOutcome()).isEqualTo(ModelEventOutcome.ACTIVATED));
     produce(k, all.subList(3 * q, all.size()));
     List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), WAIT);
-    restored.cancel().get(30, TimeUnit.SECONDS);
+    cancelAndAwait(restored);
 
     Map<String, Float> expected = SwapReference.scores(VERSIONS, all, e -> versionOf.get(e.getEventId()),
         Map.of("v2", StateMigration.WARM, "v3", StateMigration.RESET), WARM_UP);
