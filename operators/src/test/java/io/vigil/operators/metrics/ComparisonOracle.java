@@ -1,12 +1,5 @@
 package io.vigil.operators.metrics;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -53,21 +46,7 @@ public final class ComparisonOracle {
   }
 
   private static List<Map<String, String>> read(String file) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        ComparisonOracle.class.getResourceAsStream("/comparison-oracle/" + file), StandardCharsets.UTF_8))) {
-      String[] header = in.readLine().split(",", -1);
-      List<Map<String, String>> rows = new ArrayList<>();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        String[] cells = line.split(",", -1);
-        Map<String, String> row = new HashMap<>();
-        for (int i = 0; i < header.length; i++) {
-          row.put(header[i], cells[i]);
-        }
-        rows.add(row);
-      }
-      return rows;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return OracleCsv.read("/comparison-oracle/" + file);
   }
+
 }

@@ -3,11 +3,6 @@ package io.vigil.operators.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,22 +183,7 @@ public final class MetricsOracle {
     }
   }
 
-  private static List<Map<String, String>> read(String name) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(
-        MetricsOracle.class.getResourceAsStream("/metrics-oracle/" + name), StandardCharsets.UTF_8))) {
-      String[] header = in.readLine().split(",", -1);
-      List<Map<String, String>> rows = new ArrayList<>();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        String[] cells = line.split(",", -1);
-        Map<String, String> row = new LinkedHashMap<>();
-        for (int i = 0; i < header.length; i++) {
-          row.put(header[i], cells[i]);
-        }
-        rows.add(row);
-      }
-      return rows;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static List<Map<String, String>> read(String file) {
+    return OracleCsv.read("/metrics-oracle/" + file);
   }
 }

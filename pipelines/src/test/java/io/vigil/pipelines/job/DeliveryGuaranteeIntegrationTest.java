@@ -2,7 +2,6 @@ package io.vigil.pipelines.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.pipelines.kafka.EmbeddedKafka;
 import io.vigil.schemas.Alert;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
@@ -22,9 +21,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,8 +35,8 @@ class DeliveryGuaranteeIntegrationTest {
   static final Duration WAIT = Duration.ofSeconds(90);
   static final int CHUNKS = 3;
 
-  static EmbeddedKafka kafka;
-  static KafkaTopics topics;
+  @RegisterExtension
+  static final TestBroker broker = new TestBroker();
   static final List<SequenceEvent> ALL = ScoringJobIntegrationTest.synthetic(15, 31);
   static List<Alert> reference;
   final WireCodec<SequenceEvent> events = new WireCodec<>(SequenceEvent.getClassSchema());
@@ -47,17 +45,6 @@ class DeliveryGuaranteeIntegrationTest {
 
   @TempDir
   Path work;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(List.of(), 2);
-    topics = new KafkaTopics(kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   @Test
   void atLeastOnceAlertsLoseNothingAfterFailuresAndRepeatOnlyIdentically() throws Exception {
@@ -135,7 +122,7 @@ class DeliveryGuaranteeIntegrationTest {
       int chunk = ALL.size() / CHUNKS;
       for (int c = 0; c < CHUNKS; c++) {
         int end = c == CHUNKS - 1 ? ALL.size() : (c + 1) * chunk;
-        long written = topics.endOffsets(k.topics().scores(), false);
+        long written = broker.topics().endOffsets(k.topics().scores(), false);
         produce(k, ALL.subList(c * chunk, end));
         if (c < CHUNKS - 1) {
           awaitWrites(k.topics().scores(), written + chunk / 3);
@@ -152,7 +139,7 @@ class DeliveryGuaranteeIntegrationTest {
   /** Waits until {@code topic} holds {@code offset} records, committed or not: the job is mid-chunk. */
   private static void awaitWrites(String topic, long offset) throws InterruptedException {
     long deadline = System.currentTimeMillis() + WAIT.toMillis();
-    while (topics.endOffsets(topic, false) < offset) {
+    while (broker.topics().endOffsets(topic, false) < offset) {
       assertThat(System.currentTimeMillis()).as("writes to " + topic).isLessThan(deadline);
       Thread.sleep(10);
     }
@@ -160,21 +147,21 @@ class DeliveryGuaranteeIntegrationTest {
 
   /** Every score committed exactly once (as the reference), then every alert record. */
   private List<Alert> drain(KafkaSettings k) throws Exception {
-    List<Score> out = topics.readCommitted(k.topics().scores(), scores, ALL.size(), WAIT);
+    List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, ALL.size(), WAIT);
     ScoringJobIntegrationTest.assertScoresMatch(out, ALL);
     // Alerts closed by event-time timers follow the last watermark: a few checkpoints later they are out.
     Thread.sleep(2_000);
-    return topics.readAll(k.topics().alerts(), alerts, WAIT);
+    return broker.topics().readAll(k.topics().alerts(), alerts, WAIT);
   }
 
   private KafkaSettings settings(String name) throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), name + "-events", name + "-feedback", name);
-    kafka.createTopics(k.topics().all(), 2);
+    KafkaSettings k = KafkaSettings.prefixed(broker.kafka().bootstrapServers(), name + "-events", name + "-feedback", name);
+    broker.kafka().createTopics(k.topics().all(), 2);
     return k;
   }
 
   private void produce(KafkaSettings k, List<SequenceEvent> list) {
-    topics.produce(k.topics().events(), list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
+    broker.topics().produce(k.topics().events(), list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
         list.stream().map(events::encode).toList());
   }
 

@@ -2,7 +2,6 @@ package io.vigil.pipelines.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vigil.pipelines.kafka.EmbeddedKafka;
 import io.vigil.schemas.Feedback;
 import io.vigil.schemas.MetricScope;
 import io.vigil.schemas.MetricSnapshot;
@@ -23,9 +22,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,27 +35,16 @@ class FaultToleranceIntegrationTest {
 
   static final Duration WAIT = Duration.ofSeconds(90);
 
-  static EmbeddedKafka kafka;
-  static KafkaTopics topics;
+  @RegisterExtension
+  static final TestBroker broker = new TestBroker();
   final WireCodec<SequenceEvent> events = new WireCodec<>(SequenceEvent.getClassSchema());
   final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema());
 
   @TempDir
   Path work;
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(List.of(), 2);
-    topics = new KafkaTopics(kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
-
   void produce(String topic, List<SequenceEvent> list) {
-    topics.produce(topic, list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
+    broker.topics().produce(topic, list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
         list.stream().map(events::encode).toList());
   }
 
@@ -67,8 +54,8 @@ class FaultToleranceIntegrationTest {
    */
   @Test
   void fiveTaskManagerDeathsSpreadOverTimeNeitherEndTheJobNorChangeItsOutput() throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), "ft-events", "ft-feedback", "ft");
-    kafka.createTopics(k.topics().all(), 2);
+    KafkaSettings k = KafkaSettings.prefixed(broker.kafka().bootstrapServers(), "ft-events", "ft-feedback", "ft");
+    broker.kafka().createTopics(k.topics().all(), 2);
     List<SequenceEvent> all = ScoringJobIntegrationTest.synthetic(12, 21);
     RecoverySettings budget = new RecoverySettings(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(3), 2, 3);
     RuntimeSettings runtime = new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
@@ -88,14 +75,14 @@ class FaultToleranceIntegrationTest {
       for (int c = 0; c < chunks; c++) {
         List<SequenceEvent> sent = all.subList(0, c == chunks - 1 ? all.size() : (c + 1) * chunk);
         produce(k.topics().events(), all.subList(c * chunk, sent.size()));
-        assertThat(topics.readCommitted(k.topics().scores(), scores, sent.size(), WAIT)).as("chunk " + c).hasSize(sent.size());
+        assertThat(broker.topics().readCommitted(k.topics().scores(), scores, sent.size(), WAIT)).as("chunk " + c).hasSize(sent.size());
         if (c < chunks - 1) {
           Thread.sleep(3_500); // a healthy period longer than the reset threshold
           cluster.terminateTaskManager(c).get(30, TimeUnit.SECONDS);
           cluster.startTaskManager();
         }
       }
-      List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), Duration.ofSeconds(5));
+      List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, all.size(), Duration.ofSeconds(5));
       assertThat(cluster.getJobStatus(job).get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
       ScoringJobIntegrationTest.assertScoresMatch(out, all);
       cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
@@ -108,8 +95,8 @@ class FaultToleranceIntegrationTest {
    */
   @Test
   void anInputWithFewerPartitionsThanSubtasksStillAdvancesEventTime() throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), "idle-events", "idle-feedback", "idle");
-    kafka.createTopics(k.topics().all(), 1);
+    KafkaSettings k = KafkaSettings.prefixed(broker.kafka().bootstrapServers(), "idle-events", "idle-feedback", "idle");
+    broker.kafka().createTopics(k.topics().all(), 1);
     List<SequenceEvent> sent = ScoringJobIntegrationTest.synthetic(10, 22);
     produce(k.topics().events(), sent);
     WireCodec<Feedback> labels = new WireCodec<>(Feedback.getClassSchema());
@@ -118,7 +105,7 @@ class FaultToleranceIntegrationTest {
       SequenceEvent e = sent.get(i);
       values.add(labels.encode(new Feedback(e.getEventId(), i % 10 == 0, e.getEventTime().plusMillis(100))));
     }
-    topics.produce(k.topics().feedback(), values.stream().map(v -> (byte[]) null).toList(), values);
+    broker.topics().produce(k.topics().feedback(), values.stream().map(v -> (byte[]) null).toList(), values);
 
     QualitySettings quality = new QualitySettings(Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(1),
         Duration.ofSeconds(2));
@@ -128,7 +115,7 @@ class FaultToleranceIntegrationTest {
     KafkaScoringJob.attach(env, k, ScoringJobIntegrationTest.scoring(), quality);
     JobClient job = env.executeAsync("idle-partition");
     try {
-      List<MetricSnapshot> metrics = topics.readCommitted(k.topics().metrics(), new WireCodec<>(MetricSnapshot.getClassSchema()),
+      List<MetricSnapshot> metrics = broker.topics().readCommitted(k.topics().metrics(), new WireCodec<>(MetricSnapshot.getClassSchema()),
           1, WAIT);
       assertThat(metrics).as("a metric snapshot needs event time to pass its slide").isNotEmpty();
       assertThat(metrics).anySatisfy(m -> {

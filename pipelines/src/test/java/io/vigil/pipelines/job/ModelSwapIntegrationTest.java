@@ -8,7 +8,6 @@ import io.vigil.operators.onnx.ModelDigest;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.scoring.SwapReference;
-import io.vigil.pipelines.kafka.EmbeddedKafka;
 import io.vigil.schemas.ModelEvent;
 import io.vigil.schemas.ModelEventOutcome;
 import io.vigil.schemas.ModelRole;
@@ -30,9 +29,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,8 +49,8 @@ class ModelSwapIntegrationTest {
   static final int WARM_UP = 3;
   static final Duration WAIT = Duration.ofSeconds(180);
 
-  static EmbeddedKafka kafka;
-  static KafkaTopics topics;
+  @RegisterExtension
+  static final TestBroker broker = new TestBroker();
   final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema());
   final WireCodec<ModelEvent> modelEvents = new WireCodec<>(ModelEvent.getClassSchema());
   final WireCodec<ModelUpdate> updates = new WireCodec<>(ModelUpdate.getClassSchema());
@@ -60,17 +58,6 @@ class ModelSwapIntegrationTest {
 
   @TempDir
   Path work;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(List.of(), 2);
-    topics = new KafkaTopics(kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   /**
    * Cancels and waits until the job has terminated: a cancel is only acknowledged at once, and a
@@ -99,24 +86,24 @@ class ModelSwapIntegrationTest {
   }
 
   void publish(KafkaSettings k, ModelUpdate u) {
-    topics.produce(k.topics().modelUpdates(), List.of(u.getModel().getBytes(StandardCharsets.UTF_8)), List.of(updates.encode(u)));
+    broker.topics().produce(k.topics().modelUpdates(), List.of(u.getModel().getBytes(StandardCharsets.UTF_8)), List.of(updates.encode(u)));
   }
 
   void produce(KafkaSettings k, List<SequenceEvent> list) {
-    topics.produce(k.topics().events(), list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
+    broker.topics().produce(k.topics().events(), list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
         list.stream().map(events::encode).toList());
   }
 
   List<ModelEvent> awaitModelEvents(KafkaSettings k, int count) {
-    List<ModelEvent> out = topics.readCommitted(k.topics().modelEvents(), modelEvents, count, WAIT);
+    List<ModelEvent> out = broker.topics().readCommitted(k.topics().modelEvents(), modelEvents, count, WAIT);
     assertThat(out).hasSize(count);
     return out;
   }
 
   @Test
   void swapsMidStreamWithoutRestartRejectsBadFilesAndRestoresWithTheNewVersion() throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), "swap-events", "swap-feedback", "swap");
-    kafka.createTopics(k.topics().all(), 2);
+    KafkaSettings k = KafkaSettings.prefixed(broker.kafka().bootstrapServers(), "swap-events", "swap-feedback", "swap");
+    broker.kafka().createTopics(k.topics().all(), 2);
     List<SequenceEvent> all = ScoringJobIntegrationTest.synthetic(16, 21);
     int q = all.size() / 4;
     Map<String, String> versionOf = new HashMap<>();
@@ -128,7 +115,7 @@ class ModelSwapIntegrationTest {
 
     produce(k, all.subList(0, q));
     JobClient job = start(k, null, webPort);
-    assertThat(topics.readCommitted(k.topics().scores(), scores, q, WAIT)).hasSize(q);
+    assertThat(broker.topics().readCommitted(k.topics().scores(), scores, q, WAIT)).hasSize(q);
 
     Path corrupt = work.resolve("corrupt.onnx");
     byte[] bytes = Files.readAllBytes(Path.of(VERSIONS.get("v2").location()));
@@ -149,7 +136,7 @@ class ModelSwapIntegrationTest {
       assertThat(e.getVersion()).isEqualTo("v2");
     }).extracting(ModelEvent::getSubtask).containsExactlyInAnyOrder(0, 1);
     produce(k, all.subList(q, 2 * q));
-    assertThat(topics.readCommitted(k.topics().scores(), scores, 2 * q, WAIT)).hasSize(2 * q);
+    assertThat(broker.topics().readCommitted(k.topics().scores(), scores, 2 * q, WAIT)).hasSize(2 * q);
     assertThat(HostileProducerTest.numRestarts(webPort, job)).as("numRestarts").isZero();
     cancelAndAwait(job);
 
@@ -157,11 +144,11 @@ class ModelSwapIntegrationTest {
     Path checkpoint = RetainedCheckpoints.latest(work.resolve("checkpoints")).orElseThrow();
     produce(k, all.subList(2 * q, 3 * q));
     JobClient restored = start(k, checkpoint, HostileProducerTest.freePort());
-    assertThat(topics.readCommitted(k.topics().scores(), scores, 3 * q, WAIT)).hasSize(3 * q);
+    assertThat(broker.topics().readCommitted(k.topics().scores(), scores, 3 * q, WAIT)).hasSize(3 * q);
     publish(k, update("v3", VERSIONS.get("v3").location(), sha256(VERSIONS.get("v3").location()), StateMigration.RESET));
     assertThat(awaitModelEvents(k, 6).subList(4, 6)).allSatisfy(e -> assertThat(e.getOutcome()).isEqualTo(ModelEventOutcome.ACTIVATED));
     produce(k, all.subList(3 * q, all.size()));
-    List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), WAIT);
+    List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, all.size(), WAIT);
     cancelAndAwait(restored);
 
     Map<String, Float> expected = SwapReference.scores(VERSIONS, all, e -> versionOf.get(e.getEventId()),

@@ -7,7 +7,6 @@ import io.vigil.operators.scoring.BatchingOptions;
 import io.vigil.operators.scoring.PerKeyReference;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.ModelRef;
-import io.vigil.pipelines.kafka.EmbeddedKafka;
 import io.vigil.pipelines.synthetic.SyntheticEvent;
 import io.vigil.pipelines.synthetic.SyntheticStream;
 import io.vigil.schemas.DeadLetter;
@@ -28,9 +27,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,8 +44,8 @@ class ScoringJobIntegrationTest {
       ModelRef.of("../models/recurrent.onnx"), ModelRef.of("../models/cnn.onnx"), ModelRef.of("../models/autoencoder.onnx"));
   static final Duration WAIT = Duration.ofSeconds(90);
 
-  static EmbeddedKafka kafka;
-  static KafkaTopics topics;
+  @RegisterExtension
+  static final TestBroker broker = new TestBroker();
   final WireCodec<SequenceEvent> events = new WireCodec<>(SequenceEvent.getClassSchema());
   final WireCodec<Score> scores = new WireCodec<>(Score.getClassSchema());
   final WireCodec<DeadLetter> deadLetters = new WireCodec<>(DeadLetter.getClassSchema());
@@ -55,21 +53,10 @@ class ScoringJobIntegrationTest {
   @TempDir
   Path work;
 
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = EmbeddedKafka.start(List.of(), 2);
-    topics = new KafkaTopics(kafka.bootstrapServers());
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
-
   /** Fresh topics per test, so tests cannot see each other's records. */
   KafkaSettings kafkaSettings(String name) throws Exception {
-    KafkaSettings k = KafkaSettings.prefixed(kafka.bootstrapServers(), name + "-events", name + "-feedback", name);
-    kafka.createTopics(k.topics().all(), 2);
+    KafkaSettings k = KafkaSettings.prefixed(broker.kafka().bootstrapServers(), name + "-events", name + "-feedback", name);
+    broker.kafka().createTopics(k.topics().all(), 2);
     return k;
   }
 
@@ -109,7 +96,7 @@ class ScoringJobIntegrationTest {
   }
 
   void produceEvents(KafkaSettings k, List<SequenceEvent> list) {
-    topics.produce(k.topics().events(),
+    broker.topics().produce(k.topics().events(),
         list.stream().map(e -> e.getEntityId().getBytes(StandardCharsets.UTF_8)).toList(),
         list.stream().map(events::encode).toList());
   }
@@ -139,7 +126,7 @@ class ScoringJobIntegrationTest {
     assertThat(sent.stream().map(SequenceEvent::getEntityId).distinct().count()).isGreaterThanOrEqualTo(100);
     produceEvents(k, sent);
     JobClient job = start(k, null);
-    List<Score> out = topics.readCommitted(k.topics().scores(), scores, sent.size(), WAIT);
+    List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, sent.size(), WAIT);
     job.cancel().get(30, TimeUnit.SECONDS);
     assertScoresMatch(out, sent);
   }
@@ -157,11 +144,11 @@ class ScoringJobIntegrationTest {
     nan.set(2, Float.NaN);
     values.add(100, events.encode(SequenceEvent.newBuilder(template).setEventId("nan").setFeatures(nan).build()));
     values.add(150, new WireCodec<>(Feedback.getClassSchema()).encode(new Feedback("x", true, Instant.EPOCH)));
-    topics.produce(k.topics().events(), values.stream().map(v -> "k".getBytes(StandardCharsets.UTF_8)).toList(), values);
+    broker.topics().produce(k.topics().events(), values.stream().map(v -> "k".getBytes(StandardCharsets.UTF_8)).toList(), values);
 
     JobClient job = start(k, null);
-    List<Score> out = topics.readCommitted(k.topics().scores(), scores, good.size(), WAIT);
-    List<DeadLetter> dead = topics.readCommitted(k.topics().deadLetters(), deadLetters, 4, Duration.ofSeconds(20));
+    List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, good.size(), WAIT);
+    List<DeadLetter> dead = broker.topics().readCommitted(k.topics().deadLetters(), deadLetters, 4, Duration.ofSeconds(20));
     job.cancel().get(30, TimeUnit.SECONDS);
 
     assertThat(out).extracting(Score::getEventId).containsExactlyInAnyOrderElementsOf(
@@ -190,7 +177,7 @@ class ScoringJobIntegrationTest {
     produceEvents(k, first);
     JobClient job = start(k, null, backend);
     // Scores are visible only once the checkpoint holding them has completed.
-    assertThat(topics.readCommitted(k.topics().scores(), scores, first.size(), WAIT)).hasSize(first.size());
+    assertThat(broker.topics().readCommitted(k.topics().scores(), scores, first.size(), WAIT)).hasSize(first.size());
     job.cancel().get(30, TimeUnit.SECONDS);
     Path checkpoint = RetainedCheckpoints.latest(work.resolve("checkpoints")).orElseThrow();
     // Incremental checkpoints keep RocksDB's files in the job's shared folder; the heap backend writes none there.
@@ -200,7 +187,7 @@ class ScoringJobIntegrationTest {
 
     produceEvents(k, second);
     JobClient restored = start(k, checkpoint, backend);
-    List<Score> out = topics.readCommitted(k.topics().scores(), scores, all.size(), WAIT);
+    List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, all.size(), WAIT);
     restored.cancel().get(30, TimeUnit.SECONDS);
 
     Set<String> keysInBoth = new HashSet<>(first.stream().map(SequenceEvent::getEntityId).toList());
