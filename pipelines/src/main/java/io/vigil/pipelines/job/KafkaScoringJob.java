@@ -21,6 +21,7 @@ import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
@@ -52,7 +53,12 @@ public final class KafkaScoringJob {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(
         source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), modelUpdates(env, kafka), scoring);
-    sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
+    DataStreamSink<Score> scores = sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
+    if (delivery.alerts() != delivery.scores()) {
+      // An exactly-once sink flushes its producer on the task thread at every checkpoint; chained
+      // to the scorer, that pause would hold back the at-least-once alerts the scorer emits.
+      scores.disableChaining();
+    }
     sink(scored.modelEvents(), kafka, t.modelEvents(), ModelEvent.class, ModelEvent::getModel, DeliveryGuarantee.EXACTLY_ONCE);
     if (!t.hasFeedback()) {
       sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
@@ -128,7 +134,7 @@ public final class KafkaScoringJob {
     };
   }
 
-  private static <T extends SpecificRecordBase> void sink(DataStream<T> stream, KafkaSettings kafka, String topic,
+  private static <T extends SpecificRecordBase> DataStreamSink<T> sink(DataStream<T> stream, KafkaSettings kafka, String topic,
       Class<T> type, SerializableFunction<T, String> key, DeliveryGuarantee guarantee) {
     // At-least-once: plain producer sends, flushed at each checkpoint (the prefix and naming
     // strategy below only name transactions, so they are unused there).
@@ -142,6 +148,6 @@ public final class KafkaScoringJob {
         .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setKafkaProducerConfig(kafka.clientProperties(Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)))
         .build();
-    stream.sinkTo(sink).name(type.getSimpleName() + "-sink").uid(type.getSimpleName() + "-sink");
+    return stream.sinkTo(sink).name(type.getSimpleName() + "-sink").uid(type.getSimpleName() + "-sink");
   }
 }
