@@ -20,15 +20,12 @@ import os
 import sys
 
 import numpy as np
-import onnx
 import torch
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recheck import rebuild, sequence_scores  # noqa: E402
+from recheck import shipped_scores  # noqa: E402
 from vigil_models import data, report  # noqa: E402
-
-FAMILIES = ("recurrent", "cnn", "autoencoder")
 
 
 def rolling_z(x: np.ndarray, width: int) -> np.ndarray:
@@ -90,17 +87,10 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     results, ds = {}, None
-    for name in FAMILIES:
-        path = os.path.join(args.models, f"{name}.onnx")
-        if not os.path.exists(path):
-            continue
-        module, net, meta = rebuild(onnx.load(path))
-        if ds is None:
-            ds = data.load_csv(args.data, meta["vigil.feature_names"].split(","))
+    for name, meta, ds, scores in shipped_scores(args.models, args.data):
         hp = json.loads(meta["vigil.hparams"])
         label = name + (f" ({hp['cell']} {hp.get('head', 'classifier')})" if name == "recurrent" else "")
-        results[label] = evaluate([s.y for s in ds.sequences], sequence_scores(meta, module, net, ds),
-                                  float(meta["vigil.threshold"]))
+        results[label] = evaluate([s.y for s in ds.sequences], scores, float(meta["vigil.threshold"]))
     val = data.load_csv(args.val_data, ds.feature_names)
     val_scores = np.concatenate([rolling_z(s.x, args.baseline_width) for s in val.sequences])
     thr = report.max_f1_threshold(val.labels(), val_scores)

@@ -18,15 +18,12 @@ import os
 import sys
 
 import numpy as np
-import onnx
 import torch
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recheck import rebuild, sequence_scores  # noqa: E402
+from recheck import shipped_scores  # noqa: E402
 from vigil_models import data  # noqa: E402
-
-FAMILIES = ("recurrent", "cnn", "autoencoder")
 
 
 def load_kinds(path: str, ds: data.Dataset) -> list[np.ndarray]:
@@ -91,16 +88,10 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(2)
     results = {}
-    ds = None
-    for name in FAMILIES:
-        path = os.path.join(args.models, f"{name}.onnx")
-        if not os.path.exists(path):
-            continue
-        module, net, meta = rebuild(onnx.load(path))
-        if ds is None:
-            ds = data.load_csv(args.data, meta["vigil.feature_names"].split(","))
+    kinds = None
+    for name, meta, ds, scores in shipped_scores(args.models, args.data):
+        if kinds is None:
             kinds = load_kinds(args.data, ds)
-        scores = sequence_scores(meta, module, net, ds)
         windows = window_table(ds, kinds, scores, float(meta["vigil.threshold"]), args.window)
         results[name] = {"version": meta["vigil.version"], "threshold": float(meta["vigil.threshold"]), "windows": windows}
         print(f"== {name} {meta['vigil.version']} (threshold {float(meta['vigil.threshold']):.4g})")

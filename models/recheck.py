@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from vigil_models import data, nets, report  # noqa: E402
 from vigil_models.train_loop import step_scores, window_scores  # noqa: E402
 
+FAMILIES = ("recurrent", "cnn", "autoencoder")
 COMPARED = ("precision", "recall", "f1", "specificity", "roc_auc", "pr_auc")
 
 
@@ -59,6 +60,20 @@ def sequence_scores(meta: dict, module, net, ds: data.Dataset) -> list[np.ndarra
         return step_scores(module, ds)
     t = int(meta["vigil.window"])
     return [window_scores(net, data.windows(s.x, t)) for s in ds.sequences]
+
+
+def shipped_scores(models_dir: str, data_path: str):
+    """Every shipped model found in models_dir, rebuilt and run over the CSV at data_path (read once,
+    with the first model's feature names): yields (name, metadata, dataset, scores per entity)."""
+    ds = None
+    for name in FAMILIES:
+        path = os.path.join(models_dir, f"{name}.onnx")
+        if not os.path.exists(path):
+            continue
+        module, net, meta = rebuild(onnx.load(path))
+        if ds is None:
+            ds = data.load_csv(data_path, meta["vigil.feature_names"].split(","))
+        yield name, meta, ds, sequence_scores(meta, module, net, ds)
 
 
 def check_fixture(module, path: str):

@@ -17,6 +17,8 @@ import io.vigil.schemas.SequenceEvent;
 import io.vigil.schemas.wire.Decoded;
 import io.vigil.schemas.wire.WireCodec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -96,14 +99,14 @@ class HostileProducerTest {
     return f;
   }
 
+  /** Avro's zig-zag varint of {@code v}, as its own encoder writes a long or a length. */
   static byte[] varint(long v) {
-    long z = (v << 1) ^ (v >> 63);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    while ((z & ~0x7fL) != 0) {
-      out.write((int) ((z & 0x7f) | 0x80));
-      z >>>= 7;
+    try {
+      EncoderFactory.get().directBinaryEncoder(out, null).writeLong(v);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    out.write((int) z);
     return out.toByteArray();
   }
 
