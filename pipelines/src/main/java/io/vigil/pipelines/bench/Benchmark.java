@@ -42,6 +42,7 @@ public final class Benchmark {
   private EmbeddedKafka kafka;
   private Path work;
   private List<Duration> deliveryIntervals;
+  private List<Boolean> deliveryChangelog = List.of(false);
 
   public Benchmark(Settings settings, ScoringSettings scoring, PrintStream log) {
     this.settings = settings;
@@ -53,6 +54,12 @@ public final class Benchmark {
   /** Checkpoint intervals of the delivery-latency runs (default: the measured jobs' interval). */
   public Benchmark withDeliveryIntervals(List<Duration> intervals) {
     this.deliveryIntervals = List.copyOf(intervals);
+    return this;
+  }
+
+  /** Delivery-latency runs also with the state changelog on, each right after the same run without it. */
+  public Benchmark withDeliveryChangelog(boolean alsoWithChangelog) {
+    this.deliveryChangelog = alsoWithChangelog ? List.of(false, true) : List.of(false);
     return this;
   }
 
@@ -85,9 +92,11 @@ public final class Benchmark {
       List<DeliveryLatency> delivery = new ArrayList<>();
       for (Duration interval : deliveryIntervals) {
         for (OutputDelivery mode : List.of(OutputDelivery.defaults(), OutputDelivery.exactlyOnce())) {
-          log.printf("bench: (c) visible latency at half load, %s, checkpoints every %d ms...%n", modeName(mode),
-              interval.toMillis());
-          delivery.addAll(visibleLatency(events, pipeline / 2, interval, mode));
+          for (boolean changelog : deliveryChangelog) {
+            log.printf("bench: (c) visible latency at half load, %s, checkpoints every %d ms%s...%n", modeName(mode),
+                interval.toMillis(), changelog ? ", state changelog" : "");
+            delivery.addAll(visibleLatency(events, pipeline / 2, interval, changelog, mode));
+          }
         }
       }
       return new BenchResult(ceiling, passthrough, naive, pipeline, full[0], full[1], pipeline, half[0], half[1],
@@ -134,12 +143,12 @@ public final class Benchmark {
    * Event → written and event → readable for alerts (OPEN records, against their opening event)
    * and scores, each read as its guarantee requires, while events are fed live at {@code rate}.
    */
-  private List<DeliveryLatency> visibleLatency(BenchEvents events, double rate, Duration interval, OutputDelivery mode)
-      throws Exception {
-    String name = "delivery-" + modeName(mode) + "-" + interval.toMillis();
+  private List<DeliveryLatency> visibleLatency(BenchEvents events, double rate, Duration interval, boolean changelog,
+      OutputDelivery mode) throws Exception {
+    String name = "delivery-" + modeName(mode) + "-" + interval.toMillis() + (changelog ? "-changelog" : "");
     String input = "bench-live-" + name;
     KafkaSettings k = topics(name, input);
-    JobClient job = start(name, k, scoring, interval, mode);
+    JobClient job = start(name, k, scoring, interval, changelog, mode);
     String alertIsolation = OutputDelivery.readerIsolation(mode.alerts());
     String scoreIsolation = OutputDelivery.readerIsolation(mode.scores());
     AlertTimes alertTimes = new AlertTimes();
@@ -156,10 +165,10 @@ public final class Benchmark {
       }
       Thread.sleep(interval.toMillis() + 500); // the alerts of the last events: at most one checkpoint behind their scores
       return List.of(
-          DeliveryLatency.of(modeName(mode), "alerts", name(mode.alerts()), alertIsolation, interval.toMillis(), rate,
-              measured(alerts.stop(), measureFrom)),
-          DeliveryLatency.of(modeName(mode), "scores", name(mode.scores()), scoreIsolation, interval.toMillis(), rate,
-              measured(scores.stop(), measureFrom)));
+          DeliveryLatency.of(modeName(mode), "alerts", name(mode.alerts()), alertIsolation, interval.toMillis(), changelog,
+              rate, measured(alerts.stop(), measureFrom)),
+          DeliveryLatency.of(modeName(mode), "scores", name(mode.scores()), scoreIsolation, interval.toMillis(), changelog,
+              rate, measured(scores.stop(), measureFrom)));
     } finally {
       job.cancel().get(30, TimeUnit.SECONDS);
     }
@@ -184,13 +193,13 @@ public final class Benchmark {
   }
 
   private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
-    return start(name, k, variant, settings.checkpointInterval(), OutputDelivery.defaults());
+    return start(name, k, variant, settings.checkpointInterval(), false, OutputDelivery.defaults());
   }
 
-  private JobClient start(String name, KafkaSettings k, ScoringSettings variant, Duration interval, OutputDelivery delivery)
-      throws Exception {
+  private JobClient start(String name, KafkaSettings k, ScoringSettings variant, Duration interval, boolean changelog,
+      OutputDelivery delivery) throws Exception {
     RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), interval, work.resolve(name).toUri().toString(),
-        null, 0, 0);
+        null, 0, 0).withChangelog(changelog);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
     KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults(), delivery);
     return env.executeAsync("bench-" + name);

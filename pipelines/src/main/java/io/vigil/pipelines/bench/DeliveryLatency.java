@@ -10,15 +10,15 @@ import java.util.Map;
  * the output's guarantee requires. The map keys are part of {@code bench --json}: add, never rename.
  */
 record DeliveryLatency(String mode, String output, String delivery, String readerIsolation, long checkpointIntervalMs,
-    double eventsPerS, long samples, double[] writeMs, double[] visibleMs) {
+    boolean changelog, double eventsPerS, long samples, double[] writeMs, double[] visibleMs) {
 
   static final double[] QUANTILES = {0.50, 0.99, 0.999};
 
-  static DeliveryLatency of(String mode, String output, String delivery, String isolation, long intervalMs, double rate,
-      List<VisibleWatch.Sample> samples) {
+  static DeliveryLatency of(String mode, String output, String delivery, String isolation, long intervalMs, boolean changelog,
+      double rate, List<VisibleWatch.Sample> samples) {
     long[] write = samples.stream().mapToLong(s -> s.written() - s.eventTime()).sorted().toArray();
     long[] visible = samples.stream().mapToLong(s -> s.received() - s.eventTime()).sorted().toArray();
-    return new DeliveryLatency(mode, output, delivery, isolation, intervalMs, rate, samples.size(), quantiles(write),
+    return new DeliveryLatency(mode, output, delivery, isolation, intervalMs, changelog, rate, samples.size(), quantiles(write),
         quantiles(visible));
   }
 
@@ -45,6 +45,7 @@ record DeliveryLatency(String mode, String output, String delivery, String reade
     f.put("visible_p50_ms", visibleMs[0]);
     f.put("visible_p99_ms", visibleMs[1]);
     f.put("visible_p999_ms", visibleMs[2]);
+    f.put("state_changelog", changelog);
     return f;
   }
 }

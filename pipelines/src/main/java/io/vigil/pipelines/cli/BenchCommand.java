@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
           + "e.g. 500,2000,10000 (default: --checkpoint-interval-ms).")
   List<Long> deliveryIntervalsMs;
 
+  @Option(names = "--delivery-changelog",
+      description = "Run each delivery-latency case twice: as configured, then with Flink's state changelog on (see run --changelog).")
+  boolean deliveryChangelog;
+
   @Option(names = "--large-models",
       description = "Score with the benchmark-only models of real size (random weights, ~200-400 k parameters each: LSTM and "
           + "GRU hidden 256, a dense autoencoder of width 1024 over the window) made by /usr/bin/python3 models/bench_models.py into " + LARGE_MODELS_DIR
@@ -117,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
     var result = new Benchmark(new Benchmark.Settings(events, naiveEvents, entities, parallelism, latencySeconds,
         ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err)
         .withDeliveryIntervals(intervals.stream().map(java.time.Duration::ofMillis).toList())
+        .withDeliveryChangelog(deliveryChangelog)
         .run();
     report(result.table(), result.json());
     return 0;

@@ -46,6 +46,12 @@ final class RuntimeOptions {
       description = "Checkpoints that may fail in a row (e.g. a full disk) before the job restarts (default: ${DEFAULT-VALUE}).")
   int tolerableFailedCheckpoints;
 
+  @Option(names = "--changelog",
+      description = "Also log every state change (Flink's state changelog, under the checkpoint directory): checkpoints then "
+          + "upload only what changed since the last one, so exactly-once outputs become readable sooner after each checkpoint; "
+          + "costs a write per state change and the log's files (README, Performance).")
+  boolean changelog;
+
   /** {@code defaultBackend} applies when {@code --state-backend} is not given. */
   RuntimeSettings settings(Path workDir, int webUiPort, int prometheusPort, StateBackend defaultBackend) {
     if (parallelism < 1) {
@@ -55,7 +61,7 @@ final class RuntimeOptions {
     return new RuntimeSettings(parallelism, Duration.ofMillis(checkpointIntervalMs), RuntimeSettings.location(checkpoints),
         RuntimeSettings.location(restoreFrom), webUiPort, prometheusPort, backend(defaultBackend),
         new RecoverySettings(Duration.ofSeconds(1), restartMaxBackoff, restartResetAfter, restartMaxAttempts,
-            tolerableFailedCheckpoints));
+            tolerableFailedCheckpoints), changelog);
   }
 
   private StateBackend backend(StateBackend defaultBackend) {

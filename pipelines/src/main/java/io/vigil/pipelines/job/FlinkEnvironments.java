@@ -43,6 +43,11 @@ public final class FlinkEnvironments {
     keys.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
     keys.put("state.backend.type", settings.stateBackend().flinkName());
     keys.put("execution.checkpointing.incremental", Boolean.toString(settings.stateBackend().incrementalCheckpoints()));
+    if (settings.changelog()) {
+      keys.put("state.changelog.enabled", "true");
+      keys.put("state.changelog.storage", "filesystem");
+      keys.put("state.changelog.dstl.dfs.base-path", settings.checkpointDir() + "/changelog");
+    }
     // Flink ships network buffers every 100 ms by default: far above Vigil's latency budget.
     keys.put("execution.buffer-timeout.interval", "10 ms");
     // Without object reuse, every hop between chained operators deep-copies the Avro record.
@@ -56,6 +61,11 @@ public final class FlinkEnvironments {
     keys.put("rest.address", "127.0.0.1");
     if (settings.restoreFrom() != null) {
       keys.put("execution.state-recovery.path", settings.restoreFrom());
+      if (settings.changelog()) {
+        // The changelog cannot take the full snapshot that the default NO_CLAIM restore forces
+        // (every task would fail its first checkpoint): the restored job owns the checkpoint instead.
+        keys.put("execution.state-recovery.claim-mode", "CLAIM");
+      }
     }
     return Configuration.fromMap(keys);
   }

@@ -11,7 +11,7 @@ class BenchResultTest {
   void deliveryLatencyIsAddedAsAListBesideTheStableFields() {
     List<VisibleWatch.Sample> samples = List.of(new VisibleWatch.Sample(1000, 1010, 1020),
         new VisibleWatch.Sample(2000, 2003, 2900));
-    DeliveryLatency d = DeliveryLatency.of("alerts-exactly-once", "alerts", "exactly-once", "read_committed", 2000, 500.0,
+    DeliveryLatency d = DeliveryLatency.of("alerts-exactly-once", "alerts", "exactly-once", "read_committed", 2000, true, 500.0,
         samples);
     assertThat(d.writeMs()).containsExactly(3, 10, 10);
     assertThat(d.visibleMs()).containsExactly(20, 900, 900);
@@ -21,6 +21,6 @@ class BenchResultTest {
     assertThat(json).contains("\"delivery_latency\": [{\"mode\": \"alerts-exactly-once\", \"output\": \"alerts\", "
         + "\"delivery\": \"exactly-once\", \"reader_isolation\": \"read_committed\", \"checkpoint_interval_ms\": 2000, "
         + "\"events_per_s\": 500.000, \"samples\": 2, \"write_p50_ms\": 3.000, \"write_p99_ms\": 10.000, "
-        + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000}]");
+        + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000, \"state_changelog\": true}]");
   }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The Kafka scoring job end to end on a real KRaft broker and a Flink MiniCluster, with the
@@ -64,17 +64,17 @@ class ScoringJobIntegrationTest {
     return new ScoringSettings(MODELS, ExecutionOptions.cpu(), new BatchingOptions(64, 5), Duration.ofSeconds(2));
   }
 
-  RuntimeSettings runtime(Path restoreFrom, StateBackend backend) {
+  RuntimeSettings runtime(Path restoreFrom, StateBackend backend, boolean changelog) {
     return new RuntimeSettings(2, Duration.ofMillis(500), work.resolve("checkpoints").toUri().toString(),
-        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0).withStateBackend(backend);
+        restoreFrom == null ? null : restoreFrom.toUri().toString(), 0, 0).withStateBackend(backend).withChangelog(changelog);
   }
 
   JobClient start(KafkaSettings k, Path restoreFrom) throws Exception {
-    return start(k, restoreFrom, StateBackend.HASHMAP);
+    return start(k, restoreFrom, StateBackend.HASHMAP, false);
   }
 
-  JobClient start(KafkaSettings k, Path restoreFrom, StateBackend backend) throws Exception {
-    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime(restoreFrom, backend));
+  JobClient start(KafkaSettings k, Path restoreFrom, StateBackend backend, boolean changelog) throws Exception {
+    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime(restoreFrom, backend, changelog));
     KafkaScoringJob.attach(env, k, scoring(), QualitySettings.defaults());
     return env.executeAsync("scoring-it");
   }
@@ -164,9 +164,9 @@ class ScoringJobIntegrationTest {
   }
 
   @ParameterizedTest
-  @EnumSource(StateBackend.class)
-  void restoredFromARetainedCheckpointTheJobFinishesWithIdenticalScores(StateBackend backend) throws Exception {
-    KafkaSettings k = kafkaSettings("restore-" + backend.flinkName());
+  @CsvSource({"HASHMAP, false", "ROCKSDB, false", "HASHMAP, true"})
+  void restoredFromARetainedCheckpointTheJobFinishesWithIdenticalScores(StateBackend backend, boolean changelog) throws Exception {
+    KafkaSettings k = kafkaSettings("restore-" + backend.flinkName() + (changelog ? "-changelog" : ""));
     // 36 events per key on each side of the restore: past every warm-up (the forecaster's
     // normaliser 8 events, its error scale 16 more; the window models' 32), so the restored
     // per-key state (cell, normaliser, error and change scales, windows) decides real scores.
@@ -175,7 +175,7 @@ class ScoringJobIntegrationTest {
     List<SequenceEvent> second = all.subList(all.size() / 2, all.size());
 
     produceEvents(k, first);
-    JobClient job = start(k, null, backend);
+    JobClient job = start(k, null, backend, changelog);
     // Scores are visible only once the checkpoint holding them has completed.
     assertThat(broker.topics().readCommitted(k.topics().scores(), scores, first.size(), WAIT)).hasSize(first.size());
     job.cancel().get(30, TimeUnit.SECONDS);
@@ -184,9 +184,12 @@ class ScoringJobIntegrationTest {
     try (var shared = java.nio.file.Files.list(checkpoint.resolveSibling("shared"))) {
       assertThat(shared.count() > 0).as(backend + " files in shared/").isEqualTo(backend.incrementalCheckpoints());
     }
+    // With the changelog, the checkpoint is the state's changes, logged beside the checkpoints.
+    assertThat(java.nio.file.Files.isDirectory(work.resolve("checkpoints").resolve("changelog"))).as("changelog folder")
+        .isEqualTo(changelog);
 
     produceEvents(k, second);
-    JobClient restored = start(k, checkpoint, backend);
+    JobClient restored = start(k, checkpoint, backend, changelog);
     List<Score> out = broker.topics().readCommitted(k.topics().scores(), scores, all.size(), WAIT);
     restored.cancel().get(30, TimeUnit.SECONDS);
 
