@@ -22,7 +22,7 @@ class DecodeFeedbackTest {
   private final WireCodec<Feedback> codec = new WireCodec<>(Feedback.getClassSchema());
 
   private byte[] label(String eventId, long time) {
-    return codec.encode(new Feedback(eventId, true, Instant.ofEpochMilli(time)));
+    return codec.encode(new Feedback(eventId, true, Instant.ofEpochMilli(time), null));
   }
 
   @Test
