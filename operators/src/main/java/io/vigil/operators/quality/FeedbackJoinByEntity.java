@@ -53,9 +53,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * is due at the current watermark. So bucket timers may run up to a grain late without changing
  * any outcome; only unlabelled / unmatched are reported up to a grain later than by eventId.
  *
- * <p>Bounded: an entity holds at most {@code maxPerEntity} eventIds. Beyond, the entry forgotten
- * soonest is evicted (counter {@code evicted}); what waited in it is reported as its wait's end
- * would have (unlabelled, or unmatched with its issue), so nothing is lost silently. Gauges:
+ * <p>Bounded: an entity holds at most {@code maxPerEntity} eventIds. Beyond, an entry of its oldest
+ * bucket (forgotten soonest, to a grain) is evicted (counter {@code evicted}); what waited in it is
+ * reported as its wait's end would have (unlabelled, or unmatched with its issue), so nothing is
+ * lost silently; a label for an evicted score is then unmatched, a repeat no longer recognised. Gauges:
  * {@code heldEventIds} (this subtask) and {@code maxEventIdsPerEntity}.
  */
 public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
@@ -271,7 +272,7 @@ public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
     }
   }
 
-  /** Evicts the entry forgotten soonest while the entity holds more than its limit (never {@code kept}). */
+  /** Evicts an entry of the oldest bucket if the entity holds more than its limit (never {@code kept}, just added). */
   private void enforceLimit(String kept) throws Exception {
     long[] live = bucketsOfKey();
     if (EntityBuckets.total(live) <= maxPerEntity) {
