@@ -72,6 +72,8 @@ public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
   /** Buckets per TTL: finer means smaller copies and earlier cleanup, coarser fewer buckets to look into. */
   private static final int BUCKETS_PER_TTL = 4;
 
+  private static final long NO_BUCKET = Long.MIN_VALUE;
+
   private final long ttl;
   private final long grain;
   private final int maxPerEntity;
@@ -210,9 +212,7 @@ public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
       long[] live = bucketsOfKey();
       long count = EntityBuckets.count(live, bucket);
       entries.clear();
-      for (long i = 0; i < count; i++) {
-        held.decrement();
-      }
+      held.add(-count);
       update(EntityBuckets.drop(live, bucket));
     } else {
       for (Map.Entry<String, byte[]> entry : settled) {
@@ -226,8 +226,6 @@ public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
 
   /** An eventId's entry and the bucket it was found in (NO_BUCKET for a new one). */
   private record Found(String eventId, JoinEntry entry, long bucket) {}
-
-  private static final long NO_BUCKET = Long.MIN_VALUE;
 
   /** The eventId's entry as of the current watermark (what is due applied), or a new one. */
   private Found find(String eventId) throws Exception {

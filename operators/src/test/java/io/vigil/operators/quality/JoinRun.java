@@ -77,11 +77,10 @@ final class JoinRun implements AutoCloseable {
   }
 
   /** Snapshots the running operator and continues on a new one restored from it. */
-  OperatorSubtaskState restart() throws Exception {
+  void restart() throws Exception {
     OperatorSubtaskState snapshot = harness.snapshot(++checkpoint, checkpoint);
     close();
     open(snapshot);
-    return snapshot;
   }
 
   List<LabelledScore> labelled() {
