@@ -43,6 +43,10 @@ public final class SubtaskCount {
     value--;
   }
 
+  public void add(long delta) {
+    value += delta;
+  }
+
   /** Writes the value into the operator state being snapshotted. */
   public void snapshot() throws Exception {
     stored.update(List.of(value));

@@ -3,6 +3,7 @@ package io.vigil.operators.ingest;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.wire.Decoded;
 import io.vigil.schemas.wire.WireCodec;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,12 +28,17 @@ abstract class ValidatingDecoder<T extends SpecificRecord> extends ProcessFuncti
   /** The schema records must be written with. */
   abstract Schema schema();
 
+  /** Earlier versions of {@link #schema()} whose records are still read (oldest first). */
+  List<Schema> earlierSchemas() {
+    return List.of();
+  }
+
   /** Null when {@code record}, decoded at processing time {@code now}, can be used; else why not. */
   abstract Invalid validate(T record, long now);
 
   @Override
   public void open(OpenContext context) {
-    codec = new WireCodec<>(schema(), limits.maxRecordBytes());
+    codec = new WireCodec<>(schema(), limits.maxRecordBytes(), earlierSchemas());
     rejections = new Rejections(getRuntimeContext().getMetricGroup(), limits.deadLetterMaxBytes());
   }
 

@@ -2,19 +2,17 @@ package io.vigil.operators.quality;
 
 import io.vigil.schemas.Feedback;
 import io.vigil.schemas.FeedbackIssue;
-import io.vigil.schemas.FeedbackIssueReason;
 import io.vigil.schemas.LabelledScore;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.wire.SchemaHistory;
 import io.vigil.schemas.wire.WireCodec;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -58,12 +56,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
 
   private transient ValueState<JoinState> state;
   private transient WireCodec<Score> codec;
-  private transient Counter matched;
-  private transient Counter unmatched;
-  private transient Counter expired;
-  private transient Counter duplicateLabels;
-  private transient Counter duplicateScores;
-  private transient Counter unlabelled;
+  private transient JoinOutcomes outcomes;
 
   public FeedbackJoin(Duration ttl) {
     if (ttl.isNegative() || ttl.isZero()) {
@@ -98,20 +91,14 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
     codec = new WireCodec<>(Score.getClassSchema(), SchemaHistory.of("Score"));
     state = getRuntimeContext().getState(
         new ValueStateDescriptor<>("feedback-join", TypeInformation.of(JoinState.class)));
-    MetricGroup metrics = getRuntimeContext().getMetricGroup();
-    matched = metrics.counter("matched");
-    unmatched = metrics.counter("unmatched");
-    expired = metrics.counter("expired");
-    duplicateLabels = metrics.counter("duplicateLabels");
-    duplicateScores = metrics.counter("duplicateScores");
-    unlabelled = metrics.counter("unlabelled");
+    outcomes = new JoinOutcomes(ttl, getRuntimeContext().getMetricGroup());
   }
 
   @Override
   public void processElement1(Score score, Context ctx, Collector<LabelledScore> out) throws Exception {
     JoinState s = current();
     if (s.scoreTime != NONE) {
-      duplicateScores.inc();
+      outcomes.duplicateScore();
       return;
     }
     long time = score.getEventTime().toEpochMilli();
@@ -129,8 +116,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
   public void processElement2(Feedback label, Context ctx, Collector<LabelledScore> out) throws Exception {
     JoinState s = current();
     if (s.labelTaken) {
-      duplicateLabels.inc();
-      ctx.output(ISSUES, new FeedbackIssue(label, FeedbackIssueReason.DUPLICATE));
+      outcomes.duplicateLabel(label, issues(ctx));
       return;
     }
     s.labelTaken = true;
@@ -139,8 +125,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
         s.score = null;
       }
     } else if (s.scoreTime != NONE) {
-      expired.inc(); // the score's wait is over
-      ctx.output(ISSUES, new FeedbackIssue(label, FeedbackIssueReason.EXPIRED));
+      outcomes.expired(label, issues(ctx)); // the score's wait is over
     } else {
       s.label = label;
       waitFrom(s, label.getTime().toEpochMilli(), ctx);
@@ -155,12 +140,11 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
       return;
     }
     if (s.score != null && timestamp >= s.scoreTime + ttl) {
-      unlabelled.inc();
+      outcomes.unlabelled();
       s.score = null;
     }
     if (s.label != null && timestamp >= s.label.getTime().toEpochMilli() + ttl) {
-      unmatched.inc();
-      ctx.output(ISSUES, new FeedbackIssue(s.label, FeedbackIssueReason.UNMATCHED));
+      outcomes.unmatched(s.label, issues(ctx));
       s.label = null;
     }
     if (timestamp >= s.forgetAt) {
@@ -170,24 +154,12 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
     }
   }
 
-  /** Score and label have met: emits the pair if their times are within the TTL, else counts why not. */
   private boolean resolve(Score score, Feedback label, Context ctx, Collector<LabelledScore> out) {
-    long eventTime = score.getEventTime().toEpochMilli();
-    long labelTime = label.getTime().toEpochMilli();
-    if (labelTime > eventTime + ttl) {
-      expired.inc();
-      ctx.output(ISSUES, new FeedbackIssue(label, FeedbackIssueReason.EXPIRED));
-      return false;
-    }
-    if (eventTime > labelTime + ttl) {
-      unmatched.inc();
-      ctx.output(ISSUES, new FeedbackIssue(label, FeedbackIssueReason.UNMATCHED));
-      return false;
-    }
-    matched.inc();
-    out.collect(new LabelledScore(score.getEventId(), score.getEntityId(), score.getEventTime(),
-        label.getTime(), label.getLabel(), score.getScores()));
-    return true;
+    return outcomes.resolve(score, label, out::collect, issues(ctx));
+  }
+
+  private static Consumer<FeedbackIssue> issues(Context ctx) {
+    return issue -> ctx.output(ISSUES, issue);
   }
 
   /** A side that arrived at {@code time} waits until time + TTL and is remembered until time + 2 TTL. */

@@ -54,7 +54,7 @@ class DecodeEventsTest {
   @Test
   void goodEventsPassAndEveryBadKindBecomesADeadLetterWithItsReason() throws Exception {
     byte[] otherSchema = new WireCodec<>(Feedback.getClassSchema())
-        .encode(new Feedback("x", true, Instant.ofEpochMilli(1)));
+        .encode(new Feedback("x", true, Instant.ofEpochMilli(1), null));
     Result r = run(
         event("a", 1f, 2f, 3f),
         "garbage".getBytes(StandardCharsets.UTF_8),

@@ -8,10 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.schemas.DeadLetter;
 import io.vigil.schemas.DeadLetterReason;
 import io.vigil.schemas.Feedback;
+import io.vigil.schemas.wire.SchemaHistory;
 import io.vigil.schemas.wire.WireCodec;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -22,7 +28,7 @@ class DecodeFeedbackTest {
   private final WireCodec<Feedback> codec = new WireCodec<>(Feedback.getClassSchema());
 
   private byte[] label(String eventId, long time) {
-    return codec.encode(new Feedback(eventId, true, Instant.ofEpochMilli(time)));
+    return codec.encode(new Feedback(eventId, true, Instant.ofEpochMilli(time), null));
   }
 
   @Test
@@ -44,6 +50,38 @@ class DecodeFeedbackTest {
           DeadLetterReason.MALFORMED);
       assertThat(dead.get(2).getMessage()).startsWith("time 0 is outside");
       assertThat(dead.get(4).getTruncated()).isTrue();
+    }
+  }
+
+  @Test
+  void joinedByEntityALabelWithoutEntityIsADeadLetterThatSaysWhatToDo() throws Exception {
+    byte[] withEntity = codec.encode(new Feedback("e#1", true, Instant.ofEpochMilli(NOW), "entity-1"));
+    byte[] badEntity = codec.encode(new Feedback("e#2", true, Instant.ofEpochMilli(NOW), ""));
+    Schema v1 = SchemaHistory.of("Feedback").get(0);
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("eventId", "e#3");
+    old.put("label", true);
+    old.put("time", NOW);
+    ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+    byte[] versionOne = Arrays.copyOfRange(buffer.array(), buffer.arrayOffset(), buffer.arrayOffset() + buffer.remaining());
+    for (boolean byEntity : new boolean[] {true, false}) {
+      try (var h = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new DecodeFeedback(LIMITS, byEntity)))) {
+        h.open();
+        h.setProcessingTime(NOW);
+        h.processElement(raw(withEntity, 0), 0);
+        h.processElement(raw(badEntity, 1), 0);
+        h.processElement(raw(versionOne, 2), 0);
+        List<DeadLetter> dead = h.getSideOutput(DecodeEvents.DEAD_LETTERS).stream().map(StreamRecord::getValue).toList();
+        if (byEntity) {
+          assertThat(h.extractOutputValues()).extracting(Feedback::getEventId).containsExactly("e#1");
+          assertThat(dead).extracting(DeadLetter::getReason)
+              .containsExactly(DeadLetterReason.BAD_ID, DeadLetterReason.MISSING_FIELD);
+          assertThat(dead.get(1).getMessage()).contains("send entityId, or run with --label-join event");
+        } else {
+          assertThat(h.extractOutputValues()).extracting(Feedback::getEventId).containsExactly("e#1", "e#3");
+          assertThat(dead).extracting(DeadLetter::getReason).containsExactly(DeadLetterReason.BAD_ID);
+        }
+      }
     }
   }
 }

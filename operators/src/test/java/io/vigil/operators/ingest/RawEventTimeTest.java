@@ -23,7 +23,7 @@ class RawEventTimeTest {
   void readsTheTimeThatTheDecoderWouldRead() {
     long now = System.currentTimeMillis();
     byte[] event = EVENTS.encode(new SequenceEvent("entity-ü", "e-1", Instant.ofEpochMilli(now - 1234), List.of(1f, 2f)));
-    byte[] label = FEEDBACK.encode(new Feedback("e-1", true, Instant.ofEpochMilli(now - 99)));
+    byte[] label = FEEDBACK.encode(new Feedback("e-1", true, Instant.ofEpochMilli(now - 99), null));
     assertThat(new RawEventTime(RawEventTime.Layout.EVENT, IngestLimits.defaults()).extractTimestamp(raw(event), 0))
         .isEqualTo(now - 1234);
     assertThat(new RawEventTime(RawEventTime.Layout.FEEDBACK, IngestLimits.defaults()).extractTimestamp(raw(label), 0))

@@ -41,13 +41,13 @@ class FeedbackJoinEvolutionTest {
       List<LabelledScore> expected = new ArrayList<>();
       for (int i = 0; i < FeedbackJoinSnapshotFixture.COUNT; i++) {
         boolean label = i % 2 == 0;
-        h.processElement2(new Feedback("e" + i, label, Instant.ofEpochMilli(2_000 + i)), 2_000 + i);
+        h.processElement2(new Feedback("e" + i, label, Instant.ofEpochMilli(2_000 + i), null), 2_000 + i);
         expected.add(FeedbackJoinSnapshotFixture.labelled(i, label, 2_000 + i));
       }
       // A score of the new schema, with the new field set, joins too.
       Score fresh = Score.newBuilder(FeedbackJoinSnapshotFixture.score(9)).setScoredAt(Instant.ofEpochMilli(1_500)).build();
       h.processElement1(fresh, 1_009);
-      h.processElement2(new Feedback("e9", true, Instant.ofEpochMilli(3_000)), 3_000);
+      h.processElement2(new Feedback("e9", true, Instant.ofEpochMilli(3_000), null), 3_000);
       expected.add(FeedbackJoinSnapshotFixture.labelled(9, true, 3_000));
       h.processBothWatermarks(new Watermark(Long.MAX_VALUE));
 

@@ -173,7 +173,7 @@ class FeedbackJoinTest {
   }
 
   private void label(String eventId, boolean label, long time) throws Exception {
-    harness.processElement2(new Feedback(eventId, label, Instant.ofEpochMilli(time)), time);
+    harness.processElement2(new Feedback(eventId, label, Instant.ofEpochMilli(time), null), time);
   }
 
   private void watermark(long time) throws Exception {
@@ -190,7 +190,7 @@ class FeedbackJoinTest {
   }
 
   private static FeedbackIssue issue(String eventId, boolean label, long time, FeedbackIssueReason reason) {
-    return new FeedbackIssue(new Feedback(eventId, label, Instant.ofEpochMilli(time)), reason);
+    return new FeedbackIssue(new Feedback(eventId, label, Instant.ofEpochMilli(time), null), reason);
   }
 
   private List<FeedbackIssue> issues() {

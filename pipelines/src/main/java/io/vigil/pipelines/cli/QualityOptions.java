@@ -1,7 +1,9 @@
 package io.vigil.pipelines.cli;
 
 import io.vigil.operators.quality.ComparisonRules;
+import io.vigil.operators.quality.FeedbackJoinByEntity;
 import io.vigil.pipelines.job.QualitySettings;
+import io.vigil.pipelines.job.QualitySettings.LabelJoin;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -11,6 +13,17 @@ final class QualityOptions {
   @Option(names = "--label-ttl-ms", defaultValue = "60000",
       description = "A score and its label match when their event times are at most this far apart (default: ${DEFAULT-VALUE}).")
   long labelTtlMs;
+
+  @Option(names = "--label-join", defaultValue = "entity", paramLabel = "entity|event",
+      description = "Key of the join of scores with labels: entity joins where the entity's scores already are (no second "
+          + "shuffle, small checkpoints) and needs feedback with entityId (labels without it become dead letters); event "
+          + "joins by eventId, for feedback without entityId and for checkpoints taken before this option (default: ${DEFAULT-VALUE}).")
+  String labelJoin;
+
+  @Option(names = "--label-join-max-per-entity", defaultValue = "" + FeedbackJoinByEntity.DEFAULT_MAX_PER_ENTITY,
+      description = "With --label-join entity: eventIds one entity may hold in the join; beyond, the oldest are evicted "
+          + "(counted; a waiting label becomes unmatched) (default: ${DEFAULT-VALUE}).")
+  int labelJoinMaxPerEntity;
 
   @Option(names = "--metrics-window-ms", defaultValue = "60000",
       description = "Sliding window of the windowed metrics; a multiple of the slide (default: ${DEFAULT-VALUE}).")
@@ -61,6 +74,9 @@ final class QualityOptions {
   Duration qualityGrace;
 
   QualitySettings settings() {
+    if (labelJoinMaxPerEntity < 1) {
+      throw new IllegalArgumentException("--label-join-max-per-entity must be at least 1");
+    }
     if (labelTtlMs <= 0 || metricsSlideMs <= 0 || metricsWindowMs <= 0 || metricsWindowMs % metricsSlideMs != 0) {
       throw new IllegalArgumentException("--label-ttl-ms, --metrics-window-ms and --metrics-slide-ms must be positive, "
           + "and the window a multiple of the slide");
@@ -68,6 +84,6 @@ final class QualityOptions {
     return new QualitySettings(Duration.ofMillis(labelTtlMs), Duration.ofMillis(metricsWindowMs),
         Duration.ofMillis(metricsSlideMs), Duration.ofMillis(feedbackIdleMs), metricsMaxDistinct,
         new ComparisonRules(comparisonWindow, Duration.ofMillis(comparisonEveryMs), confidence, comparisonResamples, 1),
-        qualityMargin, qualityMinLabels, qualityGrace);
+        qualityMargin, qualityMinLabels, qualityGrace, LabelJoin.parse(labelJoin, "--label-join"), labelJoinMaxPerEntity);
   }
 }

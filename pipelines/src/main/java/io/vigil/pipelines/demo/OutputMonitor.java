@@ -51,7 +51,7 @@ final class OutputMonitor implements Runnable {
   private final WireCodec<ModelComparison> comparisons = new WireCodec<>(ModelComparison.getClassSchema());
   private final WireCodec<LabelledScore> labelled = new WireCodec<>(LabelledScore.getClassSchema(), SchemaHistory.of("LabelledScore"));
   private final WireCodec<MetricSnapshot> metrics = new WireCodec<>(MetricSnapshot.getClassSchema(), SchemaHistory.of("MetricSnapshot"));
-  private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema());
+  private final WireCodec<FeedbackIssue> issues = new WireCodec<>(FeedbackIssue.getClassSchema(), SchemaHistory.of("FeedbackIssue"));
   private final WireCodec<ModelEvent> modelEvents = new WireCodec<>(ModelEvent.getClassSchema());
   /** model@version of every activated update, and of every rejected one (each subtask may report it). */
   private final Set<String> activated = new HashSet<>();

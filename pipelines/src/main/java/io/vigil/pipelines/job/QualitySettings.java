@@ -4,6 +4,7 @@ import io.vigil.operators.alerts.QualityRules;
 import io.vigil.operators.metrics.ModelMetricsState;
 import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.operators.quality.ComparisonRules;
+import io.vigil.operators.quality.FeedbackJoinByEntity;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,10 +16,41 @@ import java.util.List;
  * at most {@code metricsMaxDistinct} entries (exact below, proven intervals above). Challengers are
  * compared with their champions by {@code comparison}; each model's windowed metrics are held
  * against its validation metrics with {@code qualityMargin}, {@code qualityMinLabels} and {@code qualityGrace} (see
- * {@link io.vigil.operators.alerts.QualityRules}), at the comparison's confidence.
+ * {@link io.vigil.operators.alerts.QualityRules}), at the comparison's confidence. Labels are joined
+ * with scores as {@code labelJoin} says; by entity, an entity holds at most {@code labelJoinMaxPerEntity}
+ * eventIds.
  */
 public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
-    int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels, Duration qualityGrace) {
+    int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels, Duration qualityGrace,
+    LabelJoin labelJoin, int labelJoinMaxPerEntity) {
+
+  /** Which key the label join uses. */
+  public enum LabelJoin {
+    /**
+     * Keyed by entityId, where the scores already are: no second shuffle of the scores, and state
+     * in event-time buckets per entity (see {@link FeedbackJoinByEntity}). Feedback must carry entityId.
+     */
+    ENTITY,
+    /** Keyed by eventId ({@link io.vigil.operators.quality.FeedbackJoin}): for feedback without entityId. */
+    EVENT;
+
+    /** Parses a command-line value ({@code entity} or {@code event}); {@code option} names it in the error. */
+    public static LabelJoin parse(String value, String option) {
+      for (LabelJoin join : values()) {
+        if (join.name().equalsIgnoreCase(value)) {
+          return join;
+        }
+      }
+      throw new IllegalArgumentException(option + " must be entity or event, got " + value);
+    }
+  }
+
+  /** With the default label join. */
+  public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness,
+      int metricsMaxDistinct, ComparisonRules comparison, double qualityMargin, long qualityMinLabels, Duration qualityGrace) {
+    this(labelTtl, metricsWindow, metricsSlide, inputIdleness, metricsMaxDistinct, comparison, qualityMargin,
+        qualityMinLabels, qualityGrace, LabelJoin.ENTITY, FeedbackJoinByEntity.DEFAULT_MAX_PER_ENTITY);
+  }
 
   /** With the default metrics budget. */
   public QualitySettings(Duration labelTtl, Duration metricsWindow, Duration metricsSlide, Duration inputIdleness) {
@@ -30,6 +62,12 @@ public record QualitySettings(Duration labelTtl, Duration metricsWindow, Duratio
       int metricsMaxDistinct) {
     this(labelTtl, metricsWindow, metricsSlide, inputIdleness, metricsMaxDistinct, ComparisonRules.defaults(),
         QualityRules.DEFAULT_MARGIN, QualityRules.DEFAULT_MIN_LABELS, QualityRules.DEFAULT_GRACE);
+  }
+
+  /** The same settings with the label join keyed by {@code join}. */
+  public QualitySettings withLabelJoin(LabelJoin join) {
+    return new QualitySettings(labelTtl, metricsWindow, metricsSlide, inputIdleness, metricsMaxDistinct, comparison,
+        qualityMargin, qualityMinLabels, qualityGrace, join, labelJoinMaxPerEntity);
   }
 
   /** The quality alarm's rules for these models. */

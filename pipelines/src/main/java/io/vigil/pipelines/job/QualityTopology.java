@@ -10,6 +10,7 @@ import io.vigil.operators.ingest.DecodeEvents;
 import io.vigil.operators.ingest.DecodeFeedback;
 import io.vigil.operators.ingest.IngestLimits;
 import io.vigil.operators.quality.FeedbackJoin;
+import io.vigil.operators.quality.FeedbackJoinByEntity;
 import io.vigil.operators.quality.LabelledModelScore;
 import io.vigil.operators.ingest.RawRecord;
 import io.vigil.operators.ingest.StampEventTime;
@@ -27,10 +28,12 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The quality topology: scores joined with late labels into labelled scores, and from them each
+ * The quality topology: scores joined with late labels (by entity or by eventId, as the settings
+ * say) into labelled scores, and from them each
  * model version's metrics, cumulative and over a sliding window; each challenger's comparison with
  * its champion; and each model's quality-regression alarm (QUALITY alerts). Sources and sinks are
  * the caller's.
@@ -46,21 +49,25 @@ public final class QualityTopology {
 
   /**
    * Feedback is decoded within the same {@code ingest} limits as events; {@code models} (the
-   * scored models) hold the validation metrics the quality alarm compares with.
+   * scored models) hold the validation metrics the quality alarm compares with. Joined by entity,
+   * {@code scores} must be partitioned by entity as the scoring topology leaves them.
    */
   public static Outputs attach(DataStream<Score> scores, DataStream<RawRecord> rawFeedback, QualitySettings settings,
       IngestLimits ingest, List<ModelSpec> models) {
+    boolean byEntity = settings.labelJoin() == QualitySettings.LabelJoin.ENTITY;
     SingleOutputStreamOperator<Feedback> feedback = rawFeedback
-        .process(new DecodeFeedback(ingest), AvroTypes.of(Feedback.class))
+        .process(new DecodeFeedback(ingest, byEntity), AvroTypes.of(Feedback.class))
         .name("decode-feedback").uid("decode-feedback");
     DataStream<DeadLetter> deadLetters = feedback.getSideOutput(DecodeEvents.DEAD_LETTERS);
-    SingleOutputStreamOperator<LabelledScore> labelled = scores
-        .connect(feedback.transform("feedback-time", AvroTypes.of(Feedback.class),
-                new StampEventTime<Feedback>(f -> f.getTime().toEpochMilli()))
-            .uid("feedback-time"))
-        .keyBy(Score::getEventId, Feedback::getEventId)
-        .process(new FeedbackJoin(settings.labelTtl()), AvroTypes.of(LabelledScore.class))
-        .name("feedback-join").uid("feedback-join");
+    DataStream<Feedback> timedFeedback = feedback.transform("feedback-time", AvroTypes.of(Feedback.class),
+            new StampEventTime<Feedback>(f -> f.getTime().toEpochMilli()))
+        .uid("feedback-time");
+    SingleOutputStreamOperator<LabelledScore> labelled = byEntity
+        ? joinByEntity(scores, timedFeedback, settings)
+        : scores.connect(timedFeedback)
+            .keyBy(Score::getEventId, Feedback::getEventId)
+            .process(new FeedbackJoin(settings.labelTtl()), AvroTypes.of(LabelledScore.class))
+            .name("feedback-join").uid("feedback-join");
     DataStream<MetricSnapshot> metrics = labelled
         .flatMap(new SplitByModel(), TypeInformation.of(LabelledModelScore.class))
         .name("split-by-model").uid("split-by-model")
@@ -79,5 +86,21 @@ public final class QualityTopology {
         .name("quality-alarm").uid("quality-alarm");
     return new Outputs(labelled, metrics, labelled.getSideOutput(FeedbackJoin.ISSUES), deadLetters, comparisons,
         qualityAlerts);
+  }
+
+  /**
+   * Scores arrive partitioned by entity (they come from the alert detector, keyed by entity with the
+   * scorer's parallelism): reinterpreted, not re-shuffled, they reach the join over a forward edge,
+   * subtask to subtask; only the feedback is shuffled, by its entityId. Flink chains no operator
+   * with two inputs to its upstream, so the scores are still serialized once on that local edge.
+   * Its own uid: state of the eventId join ({@code feedback-join}) is not this operator's.
+   */
+  private static SingleOutputStreamOperator<LabelledScore> joinByEntity(DataStream<Score> scores,
+      DataStream<Feedback> feedback, QualitySettings settings) {
+    return DataStreamUtils.reinterpretAsKeyedStream(scores, Score::getEntityId)
+        .connect(feedback.keyBy(Feedback::getEntityId))
+        .transform("feedback-join", AvroTypes.of(LabelledScore.class),
+            new FeedbackJoinByEntity(settings.labelTtl(), settings.labelJoinMaxPerEntity()))
+        .uid("feedback-join-by-entity");
   }
 }

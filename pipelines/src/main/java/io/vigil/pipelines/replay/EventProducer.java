@@ -124,7 +124,7 @@ public final class EventProducer implements Runnable {
         releaseDue(time);
         sendEvent(e, time);
         if (labelPlan != null && e.label() != null && labelPlan.labelled(e.eventId())) {
-          delayed.add(new FeedItem.Label(e.eventId(), e.label(), time + labelPlan.delayMillis()));
+          delayed.add(new FeedItem.Label(e.entityId(), e.eventId(), e.label(), time + labelPlan.delayMillis()));
         }
       }
       releaseDue(Long.MAX_VALUE);
@@ -162,7 +162,7 @@ public final class EventProducer implements Runnable {
   }
 
   private void sendLabel(FeedItem.Label l) {
-    Feedback feedback = new Feedback(l.eventId(), l.anomalous(), Instant.ofEpochMilli(l.timeMillis()));
+    Feedback feedback = new Feedback(l.eventId(), l.anomalous(), Instant.ofEpochMilli(l.timeMillis()), l.entityId());
     producer.send(new ProducerRecord<>(feedbackTopic, null, null, l.eventId().getBytes(StandardCharsets.UTF_8),
         labels.encode(feedback)), onSent);
     labelsSent.incrementAndGet();

@@ -46,7 +46,7 @@ public final class FaultInjector {
       case 3 -> events.encode(SequenceEvent.newBuilder(event).setEntityId("").build());
       case 4 -> events.encode(SequenceEvent.newBuilder(event)
           .setEventTime(event.getEventTime().plus(java.time.Duration.ofDays(365))).build());
-      default -> otherSchema.encode(Feedback.newBuilder().setEventId(event.getEventId()).setLabel(false)
+      default -> otherSchema.encode(Feedback.newBuilder().setEventId(event.getEventId()).setEntityId(event.getEntityId()).setLabel(false)
           .setTime(Instant.ofEpochMilli(0)).build());
     };
   }

@@ -9,6 +9,6 @@ public sealed interface FeedItem {
    */
   record Event(String entityId, String eventId, long timeMillis, float[] features, Boolean label) implements FeedItem {}
 
-  /** A feedback label with its time. */
-  record Label(String eventId, boolean anomalous, long timeMillis) implements FeedItem {}
+  /** A feedback label with its time and the entity of its event. */
+  record Label(String entityId, String eventId, boolean anomalous, long timeMillis) implements FeedItem {}
 }

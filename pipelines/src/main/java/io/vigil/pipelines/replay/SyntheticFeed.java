@@ -33,7 +33,7 @@ public final class SyntheticFeed implements EventFeed {
         firstLabelMillis = l.timeMillis();
       }
       boolean flip = degradation != null && degradation.flips(l.eventId(), l.timeMillis(), firstLabelMillis);
-      return new FeedItem.Label(l.eventId(), l.anomalous() != flip, l.timeMillis());
+      return new FeedItem.Label(l.entityId(), l.eventId(), l.anomalous() != flip, l.timeMillis());
     }
     SyntheticEvent e = item.event();
     return new FeedItem.Event(e.entityId(), e.eventId(), e.eventTimeMillis(), e.features(), null);

@@ -1,4 +1,4 @@
 package io.vigil.pipelines.synthetic;
 
 /** A feedback label, due {@code timeMillis} (event time), possibly a duplicate of an earlier one. */
-public record SyntheticLabel(String eventId, boolean anomalous, long timeMillis) {}
+public record SyntheticLabel(String entityId, String eventId, boolean anomalous, long timeMillis) {}

@@ -114,19 +114,19 @@ public final class SyntheticStream {
       long time = tickStart + (long) i * settings.stepMillis() / permutation.length;
       String eventId = entityIds[e] + "#" + tick;
       pending.add(new Item(new SyntheticEvent(entityIds[e], eventId, time, features, kind), null));
-      scheduleLabel(eventId, kind != AnomalyKind.NONE, time);
+      scheduleLabel(entityIds[e], eventId, kind != AnomalyKind.NONE, time);
     }
     tick++;
   }
 
-  private void scheduleLabel(String eventId, boolean anomalous, long eventTime) {
+  private void scheduleLabel(String entityId, String eventId, boolean anomalous, long eventTime) {
     if (labels.nextDouble() >= settings.labelledShare()) {
       return;
     }
     long due = eventTime + 1 + labels.nextLong(settings.maxLabelDelayMillis());
-    dueLabels.add(new SyntheticLabel(eventId, anomalous, due));
+    dueLabels.add(new SyntheticLabel(entityId, eventId, anomalous, due));
     if (labels.nextDouble() < settings.duplicateLabelShare()) {
-      dueLabels.add(new SyntheticLabel(eventId, anomalous, due + 1 + labels.nextLong(settings.maxLabelDelayMillis())));
+      dueLabels.add(new SyntheticLabel(entityId, eventId, anomalous, due + 1 + labels.nextLong(settings.maxLabelDelayMillis())));
     }
   }
 

@@ -72,7 +72,7 @@ final class LiveFeed implements Runnable, AutoCloseable {
       SyntheticStream.Item item = stream.next();
       if (item.label() != null) {
         SyntheticLabel l = item.label();
-        send(feedbackTopic, l.eventId(), labels.encode(new Feedback(l.eventId(), l.anomalous(), Instant.ofEpochMilli(l.timeMillis()))));
+        send(feedbackTopic, l.eventId(), labels.encode(new Feedback(l.eventId(), l.anomalous(), Instant.ofEpochMilli(l.timeMillis()), l.entityId())));
         synchronized (this) {
           labelsSent++;
         }

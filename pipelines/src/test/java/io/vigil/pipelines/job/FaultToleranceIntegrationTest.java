@@ -103,7 +103,7 @@ class FaultToleranceIntegrationTest {
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < sent.size(); i += 2) {
       SequenceEvent e = sent.get(i);
-      values.add(labels.encode(new Feedback(e.getEventId(), i % 10 == 0, e.getEventTime().plusMillis(100))));
+      values.add(labels.encode(new Feedback(e.getEventId(), i % 10 == 0, e.getEventTime().plusMillis(100), e.getEntityId())));
     }
     broker.topics().produce(k.topics().feedback(), values.stream().map(v -> (byte[]) null).toList(), values);
 

@@ -135,7 +135,7 @@ class HostileProducerTest {
         new Bad("1 byte", new byte[] {(byte) 0xC3}, DeadLetterReason.MALFORMED),
         new Bad("wrong magic", wrongMagic, DeadLetterReason.MALFORMED),
         new Bad("unknown fingerprint", unknownFingerprint, DeadLetterReason.UNKNOWN_SCHEMA),
-        new Bad("another record type (Feedback)", labels.encode(new Feedback("x", true, Instant.ofEpochMilli(now))),
+        new Bad("another record type (Feedback)", labels.encode(new Feedback("x", true, Instant.ofEpochMilli(now), null)),
             DeadLetterReason.UNKNOWN_SCHEMA),
         new Bad("truncated body", Arrays.copyOf(valid, valid.length - 5), DeadLetterReason.MALFORMED),
         new Bad("string length prefix claiming 2 GB (15 bytes)", concat(header, varint(2_000_000_000L)),
@@ -168,16 +168,16 @@ class HostileProducerTest {
   }
 
   List<Bad> badLabels(long now) {
-    byte[] header = Arrays.copyOf(labels.encode(new Feedback("x", true, Instant.ofEpochMilli(now))), 10);
+    byte[] header = Arrays.copyOf(labels.encode(new Feedback("x", true, Instant.ofEpochMilli(now), null)), 10);
     return List.of(
         new Bad("label: garbage", "not a label".getBytes(StandardCharsets.UTF_8), DeadLetterReason.MALFORMED),
         new Bad("label: string length prefix claiming 2 GB", concat(header, varint(2_000_000_000L)),
             DeadLetterReason.MALFORMED),
-        new Bad("label: empty event id", labels.encode(new Feedback("", true, Instant.ofEpochMilli(now))),
+        new Bad("label: empty event id", labels.encode(new Feedback("", true, Instant.ofEpochMilli(now), null)),
             DeadLetterReason.BAD_ID),
-        new Bad("label: 1 MB event id", labels.encode(new Feedback("l".repeat(1_000_000), true, Instant.ofEpochMilli(now))),
+        new Bad("label: 1 MB event id", labels.encode(new Feedback("l".repeat(1_000_000), true, Instant.ofEpochMilli(now), null)),
             DeadLetterReason.BAD_ID),
-        new Bad("label: time Long.MAX_VALUE", labels.encode(new Feedback("e", true, Instant.ofEpochMilli(Long.MAX_VALUE))),
+        new Bad("label: time Long.MAX_VALUE", labels.encode(new Feedback("e", true, Instant.ofEpochMilli(Long.MAX_VALUE), null)),
             DeadLetterReason.EVENT_TIME_OUT_OF_RANGE),
         new Bad("label: an event instead of a label", events.encode(template("e", now, eight(0.5f))),
             DeadLetterReason.UNKNOWN_SCHEMA));

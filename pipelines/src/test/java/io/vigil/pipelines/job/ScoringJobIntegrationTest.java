@@ -143,7 +143,7 @@ class ScoringJobIntegrationTest {
     List<Float> nan = new ArrayList<>(template.getFeatures());
     nan.set(2, Float.NaN);
     values.add(100, events.encode(SequenceEvent.newBuilder(template).setEventId("nan").setFeatures(nan).build()));
-    values.add(150, new WireCodec<>(Feedback.getClassSchema()).encode(new Feedback("x", true, Instant.EPOCH)));
+    values.add(150, new WireCodec<>(Feedback.getClassSchema()).encode(new Feedback("x", true, Instant.EPOCH, null)));
     broker.topics().produce(k.topics().events(), values.stream().map(v -> "k".getBytes(StandardCharsets.UTF_8)).toList(), values);
 
     JobClient job = start(k, null);

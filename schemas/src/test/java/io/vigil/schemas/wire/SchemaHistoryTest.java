@@ -2,6 +2,9 @@ package io.vigil.schemas.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.schemas.Feedback;
+import io.vigil.schemas.FeedbackIssue;
+import io.vigil.schemas.FeedbackIssueReason;
 import io.vigil.schemas.MetricSnapshot;
 import io.vigil.schemas.Score;
 import java.nio.ByteBuffer;
@@ -66,6 +69,44 @@ class SchemaHistoryTest {
     assertThat(decoded.value().getRocAuc()).isEqualTo(0.25);
     assertThat(decoded.value().getExact()).isTrue();
     assertThat(decoded.value().getRocAucLower()).isNull();
+  }
+
+  @Test
+  void feedbackVersionOneDecodesWithoutEntity() throws Exception {
+    Schema v1 = SchemaHistory.of("Feedback").get(0);
+    assertThat(v1.getField("entityId")).isNull();
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("eventId", "e1");
+    old.put("label", true);
+    old.put("time", 2_000L);
+    byte[] bytes = encode(v1, old);
+
+    Decoded<Feedback> decoded = new WireCodec<Feedback>(Feedback.getClassSchema(), SchemaHistory.of("Feedback")).decode(bytes);
+
+    assertThat(decoded.isOk()).isTrue();
+    assertThat(decoded.value().getEventId()).isEqualTo("e1");
+    assertThat(decoded.value().getEntityId()).isNull();
+    assertThat(new WireCodec<Feedback>(Feedback.getClassSchema()).decode(bytes).failure())
+        .isEqualTo(Decoded.Failure.UNKNOWN_SCHEMA);
+  }
+
+  @Test
+  void feedbackIssueVersionOneDecodesItsFeedbackWithoutEntity() throws Exception {
+    Schema v1 = SchemaHistory.of("FeedbackIssue").get(0);
+    GenericRecord feedback = new GenericData.Record(v1.getField("feedback").schema());
+    feedback.put("eventId", "e1");
+    feedback.put("label", false);
+    feedback.put("time", 2_000L);
+    GenericRecord old = new GenericData.Record(v1);
+    old.put("feedback", feedback);
+    old.put("reason", new GenericData.EnumSymbol(v1.getField("reason").schema(), "EXPIRED"));
+
+    Decoded<FeedbackIssue> decoded = new WireCodec<FeedbackIssue>(FeedbackIssue.getClassSchema(),
+        SchemaHistory.of("FeedbackIssue")).decode(encode(v1, old));
+
+    assertThat(decoded.isOk()).isTrue();
+    assertThat(decoded.value().getReason()).isEqualTo(FeedbackIssueReason.EXPIRED);
+    assertThat(decoded.value().getFeedback().getEntityId()).isNull();
   }
 
   private static byte[] encode(Schema schema, GenericRecord record) throws Exception {

@@ -167,7 +167,7 @@ class WireCodecTest {
   void noMutationOfAValidRecordEscapesAsAThrowable() {
     byte[] valid = events.encode(event());
     WireCodec<Feedback> feedbackCodec = new WireCodec<>(Feedback.getClassSchema());
-    byte[] label = feedbackCodec.encode(new Feedback("id", true, java.time.Instant.ofEpochMilli(3)));
+    byte[] label = feedbackCodec.encode(new Feedback("id", true, java.time.Instant.ofEpochMilli(3), null));
     SplittableRandom random = new SplittableRandom(7);
     List<Decoded.Failure> seen = new ArrayList<>();
     for (int i = 0; i < 200_000; i++) {
