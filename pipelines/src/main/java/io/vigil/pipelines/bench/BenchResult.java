@@ -25,15 +25,23 @@ public record BenchResult(
     int parallelism,
     String models,
     List<DeliveryLatency> deliveryLatency,
-    int intraOpThreads) {
+    int intraOpThreads,
+    String labelJoin,
+    OtherLabelJoin otherLabelJoin) {
+
+  /** (a') and (c) run again in the same invocation with the label join keyed the other way. */
+  public record OtherLabelJoin(String labelJoin, double passthroughEventsPerS, double pipelineEventsPerS) {}
 
   /** Without delivery-latency runs. */
   public BenchResult(double ceilingEventsPerS, double passthroughEventsPerS, double naiveEventsPerS,
       double pipelineEventsPerS, double p50Ms, double p99Ms, double fullLoadRate, double halfLoadP50Ms,
       double halfLoadP99Ms, double halfLoadRate, int batchSize, long maxDelayMs, int parallelism, String models) {
     this(ceilingEventsPerS, passthroughEventsPerS, naiveEventsPerS, pipelineEventsPerS, p50Ms, p99Ms, fullLoadRate,
-        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1);
+        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null);
   }
+
+  /** The cores the whole benchmark shares (job, broker, producers and readers run in one process). */
+  static final int CORES = Runtime.getRuntime().availableProcessors();
 
   double pipelineOverNaive() {
     return pipelineEventsPerS / naiveEventsPerS;
@@ -63,6 +71,15 @@ public record BenchResult(
     f.put("models", models);
     f.put("intra_op_threads", intraOpThreads);
     f.put("delivery_latency", deliveryLatency.stream().map(DeliveryLatency::fields).toList());
+    f.put("label_join", labelJoin);
+    f.put("pipeline_over_passthrough", pipelineEventsPerS / passthroughEventsPerS);
+    f.put("cores", (double) CORES);
+    f.put("pipeline_events_per_s_per_core", pipelineEventsPerS / CORES);
+    if (otherLabelJoin != null) {
+      f.put("other_label_join", otherLabelJoin.labelJoin());
+      f.put("other_join_passthrough_events_per_s", otherLabelJoin.passthroughEventsPerS());
+      f.put("other_join_pipeline_events_per_s", otherLabelJoin.pipelineEventsPerS());
+    }
     return f;
   }
 
@@ -137,7 +154,19 @@ public record BenchResult(
         "(c)  p99 event-to-score ms at half load", halfLoadP99Ms,
         "(c) / (b)", pipelineOverNaive(),
         "(c) / min((a), (a'))", 100 * pipelineOverLowerCeiling(),
-        batchSize, maxDelayMs, parallelism, models, intraOpThreads) + deliveryTable();
+        batchSize, maxDelayMs, parallelism, models, intraOpThreads)
+        + String.format(Locale.ROOT, "label join by %s; (c) / (a') %.0f%%; (c) per core (%d cores) %.0f events/s%n", labelJoin,
+            100 * pipelineEventsPerS / passthroughEventsPerS, CORES, pipelineEventsPerS / CORES)
+        + otherJoinLine() + deliveryTable();
+  }
+
+  private String otherJoinLine() {
+    if (otherLabelJoin == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "same run, label join by %s: (a') %.0f, (c) %.0f events/s, (c) / (a') %.0f%%%n",
+        otherLabelJoin.labelJoin(), otherLabelJoin.passthroughEventsPerS(), otherLabelJoin.pipelineEventsPerS(),
+        100 * otherLabelJoin.pipelineEventsPerS() / otherLabelJoin.passthroughEventsPerS());
   }
 
   private String deliveryTable() {

@@ -43,6 +43,8 @@ public final class Benchmark {
   private Path work;
   private List<Duration> deliveryIntervals;
   private List<Boolean> deliveryChangelog = List.of(false);
+  private QualitySettings quality = QualitySettings.defaults();
+  private boolean compareLabelJoin;
 
   public Benchmark(Settings settings, ScoringSettings scoring, PrintStream log) {
     this.settings = settings;
@@ -63,6 +65,18 @@ public final class Benchmark {
     return this;
   }
 
+  /** The quality path's settings (the label join's key among them) of every measured job. */
+  public Benchmark withQuality(QualitySettings q) {
+    this.quality = q;
+    return this;
+  }
+
+  /** (a') and (c) also with the label join keyed the other way, each right after its configured run. */
+  public Benchmark withLabelJoinComparison(boolean on) {
+    this.compareLabelJoin = on;
+    return this;
+  }
+
   public BenchResult run() throws Exception {
     work = Files.createTempDirectory("vigil-bench-");
     try (EmbeddedKafka broker = EmbeddedKafka.start(List.of("bench-backlog", "bench-naive"), settings.parallelism());
@@ -75,16 +89,22 @@ public final class Benchmark {
       // The first job in a JVM runs at about half speed (JIT, broker, page cache): measured, it
       // would make whichever variant runs first look slow. So one full unmeasured pass comes first.
       log.println("bench: warm-up job (not measured)...");
-      backlog("warmup", scoring, "bench-backlog", settings.events());
+      backlog("warmup", scoring, quality, "bench-backlog", settings.events());
       log.println("bench: (a) ONNX Runtime ceiling...");
       double ceiling = OnnxCeiling.eventsPerSecond(scoring.models(), scoring.execution(), events.features(4096),
           scoring.batching().maxBatch(), settings.parallelism(), settings.ceilingSeconds());
+      QualitySettings other = quality.withLabelJoin(otherJoin());
       log.println("bench: (a') pass-through job...");
-      double passthrough = backlog("passthrough", scoring.asPassThrough(), "bench-backlog", settings.events());
+      double passthrough = backlog("passthrough", scoring.asPassThrough(), quality, "bench-backlog", settings.events());
+      double otherPassthrough = compareLabelJoin
+          ? backlog("passthrough-" + joinName(other), scoring.asPassThrough(), other, "bench-backlog", settings.events()) : Double.NaN;
       log.println("bench: (b) naive job...");
-      double naive = backlog("naive", scoring.withBatching(BatchingOptions.unbatched()), "bench-naive", settings.naiveEvents());
+      double naive = backlog("naive", scoring.withBatching(BatchingOptions.unbatched()), quality, "bench-naive",
+          settings.naiveEvents());
       log.println("bench: (c) Vigil job...");
-      double pipeline = backlog("pipeline", scoring, "bench-backlog", settings.events());
+      double pipeline = backlog("pipeline", scoring, quality, "bench-backlog", settings.events());
+      double otherPipeline = compareLabelJoin
+          ? backlog("pipeline-" + joinName(other), scoring, other, "bench-backlog", settings.events()) : Double.NaN;
       log.printf("bench: (c) latency at full load (%.0f events/s)...%n", pipeline);
       double[] full = latency("full", events, pipeline);
       log.printf("bench: (c) latency at half load (%.0f events/s)...%n", pipeline / 2);
@@ -102,16 +122,26 @@ public final class Benchmark {
       return new BenchResult(ceiling, passthrough, naive, pipeline, full[0], full[1], pipeline, half[0], half[1],
           pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
           String.join(",", scoring.models().stream().map(Object::toString).toList()), delivery,
-          scoring.execution().intraOpThreads());
+          scoring.execution().intraOpThreads(), joinName(quality),
+          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), otherPassthrough, otherPipeline) : null);
     } finally {
       FileUtils.deleteDirectoryQuietly(work.toFile());
     }
   }
 
+  private QualitySettings.LabelJoin otherJoin() {
+    return quality.labelJoin() == QualitySettings.LabelJoin.ENTITY ? QualitySettings.LabelJoin.EVENT
+        : QualitySettings.LabelJoin.ENTITY;
+  }
+
+  private static String joinName(QualitySettings q) {
+    return q.labelJoin().name().toLowerCase(Locale.ROOT);
+  }
+
   /** Events/s of one job variant over a pre-loaded backlog. */
-  private double backlog(String name, ScoringSettings variant, String input, int count) throws Exception {
+  private double backlog(String name, ScoringSettings variant, QualitySettings q, String input, int count) throws Exception {
     KafkaSettings k = topics(name, input);
-    JobClient job = start(name, k, variant);
+    JobClient job = start(name, k, variant, q, settings.checkpointInterval(), false, OutputDelivery.defaults());
     try (OutputWatch watch = new OutputWatch(kafka.bootstrapServers(), k.topics().scores())) {
       long seen = watch.await(count, RUN_TIMEOUT, false);
       if (seen < count) {
@@ -148,7 +178,7 @@ public final class Benchmark {
     String name = "delivery-" + modeName(mode) + "-" + interval.toMillis() + (changelog ? "-changelog" : "");
     String input = "bench-live-" + name;
     KafkaSettings k = topics(name, input);
-    JobClient job = start(name, k, scoring, interval, changelog, mode);
+    JobClient job = start(name, k, scoring, quality, interval, changelog, mode);
     String alertIsolation = OutputDelivery.readerIsolation(mode.alerts());
     String scoreIsolation = OutputDelivery.readerIsolation(mode.scores());
     AlertTimes alertTimes = new AlertTimes();
@@ -193,15 +223,15 @@ public final class Benchmark {
   }
 
   private JobClient start(String name, KafkaSettings k, ScoringSettings variant) throws Exception {
-    return start(name, k, variant, settings.checkpointInterval(), false, OutputDelivery.defaults());
+    return start(name, k, variant, quality, settings.checkpointInterval(), false, OutputDelivery.defaults());
   }
 
-  private JobClient start(String name, KafkaSettings k, ScoringSettings variant, Duration interval, boolean changelog,
-      OutputDelivery delivery) throws Exception {
+  private JobClient start(String name, KafkaSettings k, ScoringSettings variant, QualitySettings q, Duration interval,
+      boolean changelog, OutputDelivery delivery) throws Exception {
     RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), interval, work.resolve(name).toUri().toString(),
         null, 0, 0).withChangelog(changelog);
     StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
-    KafkaScoringJob.attach(env, k, variant, QualitySettings.defaults(), delivery);
+    KafkaScoringJob.attach(env, k, variant, q, delivery);
     return env.executeAsync("bench-" + name);
   }
 

@@ -6,6 +6,7 @@ import io.vigil.pipelines.bench.KeyScaleResult;
 import io.vigil.pipelines.bench.SoakBench;
 import io.vigil.pipelines.bench.SoakResult;
 import io.vigil.pipelines.cluster.ClusterJars;
+import io.vigil.pipelines.job.QualitySettings;
 import io.vigil.pipelines.job.StateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +68,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Run each delivery-latency case twice: as configured, then with Flink's state changelog on (see run --changelog).")
   boolean deliveryChangelog;
 
+  @Option(names = "--label-join", defaultValue = "entity", paramLabel = "entity|event",
+      description = "Key of the measured jobs' label join, as run --label-join (default: ${DEFAULT-VALUE}).")
+  String labelJoin;
+
+  @Option(names = "--compare-label-join",
+      description = "Also run (a') and (c) with the label join keyed the other way, each right after the configured one.")
+  boolean compareLabelJoin;
+
   @Option(names = "--large-models",
       description = "Score with the benchmark-only models of real size (random weights, ~200-400 k parameters each: LSTM and "
           + "GRU hidden 256, a dense autoencoder of width 1024 over the window) made by /usr/bin/python3 models/bench_models.py into " + LARGE_MODELS_DIR
@@ -122,6 +131,8 @@ final class BenchCommand implements Callable<Integer> {
         ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err)
         .withDeliveryIntervals(intervals.stream().map(java.time.Duration::ofMillis).toList())
         .withDeliveryChangelog(deliveryChangelog)
+        .withQuality(QualitySettings.defaults().withLabelJoin(QualitySettings.LabelJoin.parse(labelJoin, "--label-join")))
+        .withLabelJoinComparison(compareLabelJoin)
         .run();
     report(result.table(), result.json());
     return 0;
