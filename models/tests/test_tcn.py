@@ -60,10 +60,10 @@ class TcnStepMatchesWindow(unittest.TestCase):
         self.assertFalse(bool(moved[26:].any()), "event 10 is outside the windows ending after event 25")
 
     def test_dilations_cover_the_window_exactly(self):
-        self.assertEqual(dilations_for(16), [1, 2, 4, 8])
-        self.assertEqual(dilations_for(32), [1, 2, 4, 8, 16])
-        self.assertEqual(dilations_for(20), [1, 2, 4, 8, 4])
-        self.assertEqual(dilations_for(21, 3), [1, 2, 4, 3])
+        self.assertEqual(dilations_for(16), [8, 4, 2, 1])
+        self.assertEqual(dilations_for(32), [16, 8, 4, 2, 1])
+        self.assertEqual(dilations_for(20), [8, 4, 4, 2, 1])
+        self.assertEqual(dilations_for(21, 3), [4, 3, 2, 1])
         with self.assertRaises(ValueError):
             dilations_for(16, 3)
 

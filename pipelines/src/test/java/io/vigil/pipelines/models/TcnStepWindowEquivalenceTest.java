@@ -43,7 +43,7 @@ class TcnStepWindowEquivalenceTest {
       ModelSpec w = window.spec();
       assertThat(s.kind()).isEqualTo(ModelKind.STEP);
       assertThat(s.metadata()).containsEntry("vigil.cell", "tcn");
-      assertThat(s.statePairs()).as("one input buffer per layer: dilations 1, 2, 4, 8").isEqualTo(4);
+      assertThat(s.statePairs()).as("one input buffer per layer: dilations 8, 4, 2, 1").isEqualTo(4);
       assertThat(w.kind()).isEqualTo(ModelKind.WINDOW);
       assertThat(w.features()).isEqualTo(s.features());
 
