@@ -49,10 +49,11 @@ class TCN(nn.Module):
     def window(self, w):  # w [B, T, F], oldest first -> score of the newest event [B]
         z = w.transpose(1, 2)
         for i, conv in enumerate(self.convs):
-            # Unpadded ("valid") convolutions: the receptive field is the window, so the last
-            # layer has exactly one column, the newest event's; nothing is padded.
-            y = F.relu(conv(z))
-            z = y + z[:, :, -y.shape[2]:] if i else y
+            # Causal padding: every layer computes all T columns, as a TCN trained over windows
+            # does. The newest column's inputs are all inside the window (receptive field =
+            # window), so the padding never reaches it.
+            y = F.relu(conv(F.pad(z, ((self.kernel - 1) * conv.dilation[0], 0))))
+            z = y + z if i else y
         return torch.sigmoid(self.head(z[:, :, -1])).squeeze(-1)
 
     def score(self, w):  # the WindowScorer export wrapper calls this
