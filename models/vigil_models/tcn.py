@@ -23,7 +23,7 @@ def dilations_for(window: int, kernel: int = 2) -> list[int]:
     (kernel − 1)·dilation inputs of each layer, so the longest lag on the narrow first layer
     (F features) and the shortest on the wide ones halves the per-key state (256 channels,
     kernel 2, window 16: 1 856 floats instead of 3 592 for 1, 2, 4, 8). The receptive field
-    and the work per event do not depend on the order."""
+    and the step form's work per event do not depend on the order."""
     if window < 2 or (window - 1) % (kernel - 1):
         raise ValueError(f"window {window} is not a receptive field of kernel {kernel}")
     left, d, out = (window - 1) // (kernel - 1), 1, []
