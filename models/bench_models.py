@@ -3,12 +3,20 @@ what cross-key batching is worth when inference, not Kafka I/O, bounds the job.
 
 Writes, under models/bench/ (git-ignored: a few MB, regenerated in seconds), models in the
 model contract (the shipped models' features and feature names, random weights, threshold 0.5):
-  lstm256.onnx  step model, LSTM hidden 256
-  gru256.onnx   step model, GRU hidden 256
-  ae1024.onnx   window model, dense autoencoder (hidden 1024, bottleneck 64) over the shipped window
-  cnn256.onnx   window model, 1-D CNN with 256 channels over the shipped window length
-`--large-models` uses the first three; the CNN is there to show where batching cannot win (a
-convolution over a window is already a matrix product at batch 1: README, "Models of real size").
+  lstm256.onnx         step model, LSTM hidden 256
+  gru256.onnx          step model, GRU hidden 256
+  tcn256.onnx          step model, causal dilated CNN (TCN) with 256 channels, kernel 2, dilations
+                       1, 2, 4, ... so that its receptive field is the shipped window; evaluated
+                       incrementally: per event one new column per layer, each layer's last
+                       (kernel - 1) * dilation inputs carried as per-key state
+  tcn256-window.onnx   window model, the same TCN weights over the whole window (score of the
+                       newest event): the same function as tcn256.onnx on every full window
+                       (tests/test_tcn.py in PyTorch, TcnStepWindowEquivalenceTest in ONNX Runtime)
+  ae1024.onnx          window model, dense autoencoder (hidden 1024, bottleneck 64) over the shipped window
+  cnn256.onnx          window model, 1-D CNN with 256 channels over the shipped window length
+`--large-models` uses lstm256, gru256 and tcn256. The window models are there to show where
+batching cannot win: a window model recomputes the whole window for every event, so it is
+compute-bound already at batch 1 (README, "Models of real size").
 Their scores mean nothing: throughput only. Run with Debian's python3 (torch, onnx):
   /usr/bin/python3 models/bench_models.py
 """
@@ -21,6 +29,7 @@ import torch
 
 from vigil_models import export
 from vigil_models.nets import AutoEncoder, CNNNet, RecurrentNet
+from vigil_models.tcn import TCN, TCNStep
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -46,7 +55,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(HERE, "bench"))
     ap.add_argument("--hidden", type=int, default=256, help="recurrent hidden size (default 256)")
-    ap.add_argument("--channels", type=int, default=256, help="CNN channels (default 256)")
+    ap.add_argument("--channels", type=int, default=256, help="CNN and TCN channels (default 256)")
     ap.add_argument("--ae-hidden", type=int, default=1024, help="autoencoder hidden width (default 1024)")
     args = ap.parse_args()
     torch.manual_seed(0)
@@ -62,13 +71,20 @@ def main():
         print(f"{name}.onnx: {parameters(net)} parameters")
     windowed = [(f"ae{args.ae_hidden}", AutoEncoder(f, window, args.ae_hidden, 64, 0.0), {"hidden": args.ae_hidden}),
                 (f"cnn{args.channels}", CNNNet(f, args.channels, 0.0, 0.0), {"channels": args.channels})]
-    for name, net, extra in windowed:
+    # Drawn after the others, so their random weights are what they were before the TCN.
+    tcn = TCN(f, args.channels, window)
+    name = f"tcn{args.channels}"
+    tcn_hparams = {"channels": args.channels, "kernel": tcn.kernel, "dilations": tcn.dilations}
+    m = meta(name, "step", step_base, parameters(tcn), {**tcn_hparams, "receptive_field": window})
+    m["vigil.cell"] = "tcn"
+    export.export_step_module(TCNStep(tcn), f, os.path.join(args.out, name + ".onnx"), m)
+    print(f"{name}.onnx: {parameters(tcn)} parameters")
+    for name, net, extra in windowed + [(f"{name}-window", tcn, tcn_hparams)]:
         net.eval()
         m = meta(name, "window", window_base, parameters(net), {**extra, "window": window})
         m["vigil.window"] = window
         export.export_window(net, window, f, os.path.join(args.out, name + ".onnx"), m)
         print(f"{name}.onnx: {parameters(net)} parameters")
-
 
 if __name__ == "__main__":
     main()

@@ -41,10 +41,14 @@ def _export(module, args, names_in, names_out, path, metadata: dict):
 
 
 def export_step(net: RecurrentNet, path: str, metadata: dict):
-    step = RecurrentStep(net).eval()
+    export_step_module(RecurrentStep(net), net.features, path, metadata)
+
+
+def export_step_module(step, features: int, path: str, metadata: dict):
+    """Any step module with `state_names` and `zero_states(b)` (RecurrentStep, TCNStep)."""
     n = step.n_states
     metadata = {**metadata, "vigil.states": ",".join(step.state_names)}
-    _export(step, (torch.zeros(2, net.features),) + step.zero_states(2), ["x"] + [f"state_in_{i}" for i in range(n)],
+    _export(step.eval(), (torch.zeros(2, features),) + step.zero_states(2), ["x"] + [f"state_in_{i}" for i in range(n)],
             ["score"] + [f"state_out_{i}" for i in range(n)], path, metadata)
 
 
@@ -108,9 +112,10 @@ def contract_problems(model: onnx.ModelProto) -> list[str]:
     if "score" not in outputs or len(_dims(outputs["score"])) != 1:
         p.append("output 'score' [B] missing")
     if kind == "step":
-        cells = {"lstm": 2, "gru": 1, "rnn": 1}.get(meta.get("vigil.cell"))
+        # A TCN (causal CNN evaluated incrementally) has no cell state: only its per-layer buffers.
+        cells = {"lstm": 2, "gru": 1, "rnn": 1, "tcn": 0}.get(meta.get("vigil.cell"))
         if cells is None:
-            return p + [f"vigil.cell is {meta.get('vigil.cell')!r}, expected lstm|gru|rnn"]
+            return p + [f"vigil.cell is {meta.get('vigil.cell')!r}, expected lstm|gru|rnn|tcn"]
         # vigil.states names every state pair (cell states first, then per-key normaliser etc.).
         names = meta["vigil.states"].split(",") if "vigil.states" in meta else ["h", "c"][:cells]
         n = len(names)

@@ -62,7 +62,8 @@ class QuickTrainingTest {
     run(PYTHON, "-m", "unittest", "discover", "-s", "../models/tests", "-v");
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
+  /** Runs a model script; its failure (e.g. no torch: bin/setup installs it) fails the test with the script's output. */
+  static void run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished in time").isTrue();
