@@ -175,12 +175,14 @@ public record BenchResult(
     }
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "%nhalf load, event -> record written / readable (reader isolation as the delivery requires), ms%n"
-            + "%-26s %-7s %-14s %6s %4s %7s %7s %7s %7s %7s %7s %7s%n",
-        "mode", "output", "delivery", "ckpt", "log", "n", "w p50", "w p99", "w p99.9", "v p50", "v p99", "v p99.9"));
+            + "%-26s %-7s %-14s %6s %4s %7s %7s %7s %7s %7s %7s %7s %7s%n",
+        "mode", "output", "delivery", "ckpt", "log", "n", "w p50", "w p99", "w p99.9", "v p50", "v p99", "v p99.9",
+        "gc max"));
     for (DeliveryLatency d : deliveryLatency) {
-      sb.append(String.format(Locale.ROOT, "%-26s %-7s %-14s %6d %4s %7d %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f%n",
-          d.mode(), d.output(), d.delivery(), d.checkpointIntervalMs(), d.changelog() ? "on" : "off", d.samples(), d.writeMs()[0], d.writeMs()[1],
-          d.writeMs()[2], d.visibleMs()[0], d.visibleMs()[1], d.visibleMs()[2]));
+      sb.append(String.format(Locale.ROOT, "%-26s %-7s %-14s %6d %4s %7d %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7d%n",
+          d.mode(), d.output(), d.delivery(), d.checkpointIntervalMs(), d.changelog() ? "on" : "off", d.samples(),
+          d.writeMs()[0], d.writeMs()[1], d.writeMs()[2], d.visibleMs()[0], d.visibleMs()[1], d.visibleMs()[2],
+          d.gcPauses()[2]));
     }
     return sb.toString();
   }

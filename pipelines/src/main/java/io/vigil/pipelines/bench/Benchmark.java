@@ -186,7 +186,8 @@ public final class Benchmark {
     try (VisibleWatch alerts = new VisibleWatch(kafka.bootstrapServers(), k.topics().alerts(), alertIsolation,
             alertTimes::openingEventTimeMillis);
         VisibleWatch scores = new VisibleWatch(kafka.bootstrapServers(), k.topics().scores(), scoreIsolation,
-            scoreTimes::eventTimeMillis)) {
+            scoreTimes::eventTimeMillis);
+        GcPauses gc = new GcPauses()) {
       long measureFrom = System.currentTimeMillis() + WARMUP_SECONDS * 1000L;
       long sent = events.paced(input, rate, WARMUP_SECONDS + settings.latencySeconds());
       long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -194,11 +195,12 @@ public final class Benchmark {
         Thread.sleep(20);
       }
       Thread.sleep(interval.toMillis() + 500); // the alerts of the last events: at most one checkpoint behind their scores
+      long[] pauses = gc.since(measureFrom);
       return List.of(
           DeliveryLatency.of(modeName(mode), "alerts", name(mode.alerts()), alertIsolation, interval.toMillis(), changelog,
-              rate, measured(alerts.stop(), measureFrom)),
+              rate, measured(alerts.stop(), measureFrom), pauses),
           DeliveryLatency.of(modeName(mode), "scores", name(mode.scores()), scoreIsolation, interval.toMillis(), changelog,
-              rate, measured(scores.stop(), measureFrom)));
+              rate, measured(scores.stop(), measureFrom), pauses));
     } finally {
       job.cancel().get(30, TimeUnit.SECONDS);
     }

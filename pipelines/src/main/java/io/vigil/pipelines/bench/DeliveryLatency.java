@@ -10,16 +10,17 @@ import java.util.Map;
  * the output's guarantee requires. The map keys are part of {@code bench --json}: add, never rename.
  */
 record DeliveryLatency(String mode, String output, String delivery, String readerIsolation, long checkpointIntervalMs,
-    boolean changelog, double eventsPerS, long samples, double[] writeMs, double[] visibleMs) {
+    boolean changelog, double eventsPerS, long samples, double[] writeMs, double[] visibleMs, long[] gcPauses) {
 
   static final double[] QUANTILES = {0.50, 0.99, 0.999};
 
+  /** {@code gcPauses}: {count, total ms, longest ms} of the JVM's collection pauses in the measured time. */
   static DeliveryLatency of(String mode, String output, String delivery, String isolation, long intervalMs, boolean changelog,
-      double rate, List<VisibleWatch.Sample> samples) {
+      double rate, List<VisibleWatch.Sample> samples, long[] gcPauses) {
     long[] write = samples.stream().mapToLong(s -> s.written() - s.eventTime()).sorted().toArray();
     long[] visible = samples.stream().mapToLong(s -> s.received() - s.eventTime()).sorted().toArray();
     return new DeliveryLatency(mode, output, delivery, isolation, intervalMs, changelog, rate, samples.size(), quantiles(write),
-        quantiles(visible));
+        quantiles(visible), gcPauses);
   }
 
   private static double[] quantiles(long[] sorted) {
@@ -46,6 +47,9 @@ record DeliveryLatency(String mode, String output, String delivery, String reade
     f.put("visible_p99_ms", visibleMs[1]);
     f.put("visible_p999_ms", visibleMs[2]);
     f.put("state_changelog", changelog);
+    f.put("gc_pauses", gcPauses[0]);
+    f.put("gc_pause_total_ms", gcPauses[1]);
+    f.put("gc_pause_max_ms", gcPauses[2]);
     return f;
   }
 }

@@ -12,7 +12,7 @@ class BenchResultTest {
     List<VisibleWatch.Sample> samples = List.of(new VisibleWatch.Sample(1000, 1010, 1020),
         new VisibleWatch.Sample(2000, 2003, 2900));
     DeliveryLatency d = DeliveryLatency.of("alerts-exactly-once", "alerts", "exactly-once", "read_committed", 2000, true, 500.0,
-        samples);
+        samples, new long[] {3, 40, 25});
     assertThat(d.writeMs()).containsExactly(3, 10, 10);
     assertThat(d.visibleMs()).containsExactly(20, 900, 900);
     String json = new BenchResult(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 64, 5, 2, "m", List.of(d), 1, "entity",
@@ -22,7 +22,7 @@ class BenchResultTest {
     assertThat(json).contains("\"delivery_latency\": [{\"mode\": \"alerts-exactly-once\", \"output\": \"alerts\", "
         + "\"delivery\": \"exactly-once\", \"reader_isolation\": \"read_committed\", \"checkpoint_interval_ms\": 2000, "
         + "\"events_per_s\": 500.000, \"samples\": 2, \"write_p50_ms\": 3.000, \"write_p99_ms\": 10.000, "
-        + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000, \"state_changelog\": true}]");
+        + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000, \"state_changelog\": true, \"gc_pauses\": 3, \"gc_pause_total_ms\": 40, \"gc_pause_max_ms\": 25}]");
     assertThat(json).contains("\"label_join\": \"entity\",", "\"pipeline_over_passthrough\": 2.000,",
         "\"other_label_join\": \"event\",", "\"other_join_passthrough_events_per_s\": 1.500,",
         "\"other_join_pipeline_events_per_s\": 3.000");
