@@ -27,7 +27,8 @@ public record BenchResult(
     List<DeliveryLatency> deliveryLatency,
     int intraOpThreads,
     String labelJoin,
-    OtherLabelJoin otherLabelJoin) {
+    OtherLabelJoin otherLabelJoin,
+    double unbatchedCeilingEventsPerS) {
 
   /** (a') and (c) run again in the same invocation with the label join keyed the other way. */
   public record OtherLabelJoin(String labelJoin, double passthroughEventsPerS, double pipelineEventsPerS) {}
@@ -37,7 +38,7 @@ public record BenchResult(
       double pipelineEventsPerS, double p50Ms, double p99Ms, double fullLoadRate, double halfLoadP50Ms,
       double halfLoadP99Ms, double halfLoadRate, int batchSize, long maxDelayMs, int parallelism, String models) {
     this(ceilingEventsPerS, passthroughEventsPerS, naiveEventsPerS, pipelineEventsPerS, p50Ms, p99Ms, fullLoadRate,
-        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null);
+        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null, Double.NaN);
   }
 
   /** The cores the whole benchmark shares (job, broker, producers and readers run in one process). */
@@ -75,6 +76,7 @@ public record BenchResult(
     f.put("pipeline_over_passthrough", pipelineEventsPerS / passthroughEventsPerS);
     f.put("cores", (double) CORES);
     f.put("pipeline_events_per_s_per_core", pipelineEventsPerS / CORES);
+    f.put("ceiling_batch1_events_per_s", unbatchedCeilingEventsPerS);
     if (otherLabelJoin != null) {
       f.put("other_label_join", otherLabelJoin.labelJoin());
       f.put("other_join_passthrough_events_per_s", otherLabelJoin.passthroughEventsPerS());
@@ -157,6 +159,9 @@ public record BenchResult(
         batchSize, maxDelayMs, parallelism, models, intraOpThreads)
         + String.format(Locale.ROOT, "label join by %s; (c) / (a') %.0f%%; (c) per core (%d cores) %.0f events/s%n", labelJoin,
             100 * pipelineEventsPerS / passthroughEventsPerS, CORES, pipelineEventsPerS / CORES)
+        + String.format(Locale.ROOT, "(a1) ONNX Runtime only, batch 1, the models one after another: %.0f events/s; "
+            + "(a) / (a1) = %.1fx is what batching alone can win%n", unbatchedCeilingEventsPerS,
+            ceilingEventsPerS / unbatchedCeilingEventsPerS)
         + otherJoinLine() + deliveryTable();
   }
 

@@ -93,6 +93,10 @@ public final class Benchmark {
       log.println("bench: (a) ONNX Runtime ceiling...");
       double ceiling = OnnxCeiling.eventsPerSecond(scoring.models(), scoring.execution(), events.features(4096),
           scoring.batching().maxBatch(), settings.parallelism(), settings.ceilingSeconds());
+      // The same at batch 1: what the naive job's ONNX calls alone allow, so (a) / (a1) is the
+      // batching win with no Kafka or Flink in it.
+      double unbatchedCeiling = OnnxCeiling.eventsPerSecond(scoring.models(), scoring.execution(), events.features(4096),
+          1, settings.parallelism(), settings.ceilingSeconds());
       QualitySettings other = quality.withLabelJoin(otherJoin());
       log.println("bench: (a') pass-through job...");
       double passthrough = backlog("passthrough", scoring.asPassThrough(), quality, "bench-backlog", settings.events());
@@ -123,7 +127,8 @@ public final class Benchmark {
           pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
           String.join(",", scoring.models().stream().map(Object::toString).toList()), delivery,
           scoring.execution().intraOpThreads(), joinName(quality),
-          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), otherPassthrough, otherPipeline) : null);
+          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), otherPassthrough, otherPipeline) : null,
+          unbatchedCeiling);
     } finally {
       FileUtils.deleteDirectoryQuietly(work.toFile());
     }

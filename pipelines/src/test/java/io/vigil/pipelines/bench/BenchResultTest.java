@@ -16,7 +16,7 @@ class BenchResultTest {
     assertThat(d.writeMs()).containsExactly(3, 10, 10);
     assertThat(d.visibleMs()).containsExactly(20, 900, 900);
     String json = new BenchResult(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 64, 5, 2, "m", List.of(d), 1, "entity",
-        new BenchResult.OtherLabelJoin("event", 1.5, 3)).json();
+        new BenchResult.OtherLabelJoin("event", 1.5, 3), 0.5).json();
     assertThat(json).contains("\"pipeline_events_per_s\": 4.000,", "\"half_load_p99_ms\": 9.000,", "\"models\": \"m\",",
         "\"intra_op_threads\": 1,");
     assertThat(json).contains("\"delivery_latency\": [{\"mode\": \"alerts-exactly-once\", \"output\": \"alerts\", "
@@ -24,7 +24,7 @@ class BenchResultTest {
         + "\"events_per_s\": 500.000, \"samples\": 2, \"write_p50_ms\": 3.000, \"write_p99_ms\": 10.000, "
         + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000, \"state_changelog\": true, \"gc_pauses\": 3, \"gc_pause_total_ms\": 40, \"gc_pause_max_ms\": 25}]");
     assertThat(json).contains("\"label_join\": \"entity\",", "\"pipeline_over_passthrough\": 2.000,",
-        "\"other_label_join\": \"event\",", "\"other_join_passthrough_events_per_s\": 1.500,",
+        "\"ceiling_batch1_events_per_s\": 0.500,", "\"other_label_join\": \"event\",", "\"other_join_passthrough_events_per_s\": 1.500,",
         "\"other_join_pipeline_events_per_s\": 3.000");
   }
 }
