@@ -74,7 +74,7 @@ public record BenchResult(
     f.put("delivery_latency", deliveryLatency.stream().map(DeliveryLatency::fields).toList());
     f.put("label_join", labelJoin);
     f.put("pipeline_over_passthrough", pipelineEventsPerS / passthroughEventsPerS);
-    f.put("cores", (double) CORES);
+    f.put("cores", CORES);
     f.put("pipeline_events_per_s_per_core", pipelineEventsPerS / CORES);
     f.put("ceiling_batch1_events_per_s", unbatchedCeilingEventsPerS);
     if (otherLabelJoin != null) {

@@ -24,7 +24,7 @@ class BenchResultTest {
         + "\"events_per_s\": 500.000, \"samples\": 2, \"write_p50_ms\": 3.000, \"write_p99_ms\": 10.000, "
         + "\"write_p999_ms\": 10.000, \"visible_p50_ms\": 20.000, \"visible_p99_ms\": 900.000, \"visible_p999_ms\": 900.000, \"state_changelog\": true, \"gc_pauses\": 3, \"gc_pause_total_ms\": 40, \"gc_pause_max_ms\": 25}]");
     assertThat(json).contains("\"label_join\": \"entity\",", "\"pipeline_over_passthrough\": 2.000,",
-        "\"ceiling_batch1_events_per_s\": 0.500,", "\"other_label_join\": \"event\",", "\"other_join_passthrough_events_per_s\": 1.500,",
+        "\"ceiling_batch1_events_per_s\": 0.500,", "\"cores\": " + BenchResult.CORES + ",", "\"other_label_join\": \"event\",", "\"other_join_passthrough_events_per_s\": 1.500,",
         "\"other_join_pipeline_events_per_s\": 3.000");
   }
 }
