@@ -53,10 +53,7 @@ public final class WarmUp {
       }
       int k = active.size();
       float[] x = new float[k * f];
-      float[][] states = new float[spec.statePairs()][];
-      for (int p = 0; p < states.length; p++) {
-        states[p] = new float[k * spec.stateSize(p)];
-      }
+      float[][] states = spec.zeroStates(k);
       for (int a = 0; a < k; a++) {
         int j = active.get(a);
         System.arraycopy(histories.get(j), t * f, x, a * f, f);

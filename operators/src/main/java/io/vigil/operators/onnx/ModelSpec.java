@@ -33,4 +33,13 @@ public record ModelSpec(
   public int statePairs() {
     return stateShapes.size();
   }
+
+  /** Zero states for {@code batch} rows, one array per state pair: a key's first event, or a batch's buffers. */
+  public float[][] zeroStates(int batch) {
+    float[][] states = new float[statePairs()][];
+    for (int p = 0; p < states.length; p++) {
+      states[p] = new float[batch * stateSize(p)];
+    }
+    return states;
+  }
 }

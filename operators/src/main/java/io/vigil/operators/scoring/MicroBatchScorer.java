@@ -339,11 +339,7 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     List<ActiveModel> steps = modelSet.steps();
     Round r = new Round(n, features, steps.size(), modelSet.windows().size());
     for (int m = 0; m < steps.size(); m++) {
-      ModelSpec spec = steps.get(m).spec();
-      r.states[m] = new float[spec.statePairs()][];
-      for (int p = 0; p < spec.statePairs(); p++) {
-        r.states[m][p] = new float[n * spec.stateSize(p)];
-      }
+      r.states[m] = steps.get(m).spec().zeroStates(n);
       r.warmUps[m] = new WarmUp();
     }
     int retention = modelSet.retention();

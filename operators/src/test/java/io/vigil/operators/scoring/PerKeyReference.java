@@ -73,10 +73,7 @@ public final class PerKeyReference {
     float[][][] s = new float[models.size()][][];
     for (int m = 0; m < models.size(); m++) {
       ModelSpec spec = models.get(m).spec();
-      s[m] = new float[spec.statePairs()][];
-      for (int p = 0; p < spec.statePairs(); p++) {
-        s[m][p] = new float[spec.stateSize(p)];
-      }
+      s[m] = spec.zeroStates(1);
     }
     return s;
   }

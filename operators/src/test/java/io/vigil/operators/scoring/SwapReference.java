@@ -3,7 +3,6 @@ package io.vigil.operators.scoring;
 import io.vigil.operators.onnx.ExecutionOptions;
 import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelRef;
-import io.vigil.operators.onnx.ModelSpec;
 import io.vigil.operators.onnx.StepModelRunner;
 import io.vigil.schemas.SequenceEvent;
 import io.vigil.schemas.StateMigration;
@@ -49,7 +48,7 @@ public final class SwapReference {
         List<float[]> h = history.computeIfAbsent(key, k -> new ArrayList<>());
         if (!version.equals(current.get(key))) {
           float[][] old = states.get(key);
-          float[][] start = zero(runner.spec());
+          float[][] start = runner.spec().zeroStates(1);
           StateMigration migration = migrationTo.getOrDefault(version, StateMigration.WARM);
           if (old != null && migration == StateMigration.KEEP) {
             start = old;
@@ -77,13 +76,5 @@ public final class SwapReference {
       x[f] = e.getFeatures().get(f);
     }
     return x;
-  }
-
-  private static float[][] zero(ModelSpec spec) {
-    float[][] s = new float[spec.statePairs()][];
-    for (int p = 0; p < s.length; p++) {
-      s[p] = new float[spec.stateSize(p)];
-    }
-    return s;
   }
 }

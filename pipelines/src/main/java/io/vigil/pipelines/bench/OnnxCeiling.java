@@ -70,11 +70,7 @@ final class OnnxCeiling {
         ModelSpec spec = m.spec();
         if (spec.kind() == ModelKind.STEP) {
           steps.add(new StepModelRunner(m));
-          float[][] s = new float[spec.statePairs()][];
-          for (int p = 0; p < s.length; p++) {
-            s[p] = new float[batch * spec.stateSize(p)];
-          }
-          stepStates.add(s);
+          stepStates.add(spec.zeroStates(batch));
         } else {
           windows.add(new WindowModelRunner(m));
           float[] rows = new float[batch * spec.window() * f];

@@ -95,11 +95,7 @@ class TcnStepWindowEquivalenceTest {
     List<float[][]> states = new ArrayList<>();
     List<float[]> scores = new ArrayList<>();
     for (float[][] events : keys) {
-      float[][] st = new float[spec.statePairs()][];
-      for (int p = 0; p < st.length; p++) {
-        st[p] = new float[spec.stateSize(p)];
-      }
-      states.add(st);
+      states.add(spec.zeroStates(1));
       scores.add(new float[events.length]);
     }
     List<Integer> order = new ArrayList<>();
@@ -115,10 +111,7 @@ class TcnStepWindowEquivalenceTest {
       Collections.shuffle(batch, random);
       int b = batch.size();
       float[] x = new float[b * f];
-      float[][] rows = new float[spec.statePairs()][];
-      for (int p = 0; p < rows.length; p++) {
-        rows[p] = new float[b * spec.stateSize(p)];
-      }
+      float[][] rows = spec.zeroStates(b);
       for (int i = 0; i < b; i++) {
         int k = batch.get(i);
         System.arraycopy(keys.get(k)[r], 0, x, i * f, f);
