@@ -123,7 +123,8 @@ class DeployFilesTest {
           .contains("ARG JOB_JAR=" + jar)
           .contains("${JOB_JAR} " + JAR_IN_IMAGE)
           .contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.schemas")
-          .contains("PrometheusReporterFactory");
+          .contains("PrometheusReporterFactory")
+          .contains("-Denv.java.opts.taskmanager=-XX:+UseZGC");
     }
     assertThat(read(ROOT.resolve(".dockerignore"))).contains("!pipelines/target/vigil-pipelines-*-job.jar");
     assertThat(read(ROOT.resolve("pom.xml"))).contains("<flink.version>2.2.1</flink.version>")
@@ -138,6 +139,7 @@ class DeployFilesTest {
       assertThat(spec.get("image").toString()).as(name).startsWith(IMAGE);
       Map<String, Object> conf = asMap(spec.get("flinkConfiguration"));
       assertThat(conf.get("env.java.opts.all").toString()).contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.vigil.schemas");
+      assertThat(conf.get("env.java.opts.taskmanager")).as(name).isEqualTo("-XX:+UseZGC");
       assertThat(conf.get("execution.checkpointing.dir").toString()).startsWith("s3://");
       assertThat(conf.get("high-availability.type")).isEqualTo("kubernetes");
       // The s3:// filesystem plugin the checkpoints need, for this Flink version.

@@ -28,7 +28,8 @@ public record BenchResult(
     int intraOpThreads,
     String labelJoin,
     OtherLabelJoin otherLabelJoin,
-    double unbatchedCeilingEventsPerS) {
+    double unbatchedCeilingEventsPerS,
+    PairedRuns runs) {
 
   /** (a') and (c) run again in the same invocation with the label join keyed the other way. */
   public record OtherLabelJoin(String labelJoin, double passthroughEventsPerS, double pipelineEventsPerS) {}
@@ -38,7 +39,8 @@ public record BenchResult(
       double pipelineEventsPerS, double p50Ms, double p99Ms, double fullLoadRate, double halfLoadP50Ms,
       double halfLoadP99Ms, double halfLoadRate, int batchSize, long maxDelayMs, int parallelism, String models) {
     this(ceilingEventsPerS, passthroughEventsPerS, naiveEventsPerS, pipelineEventsPerS, p50Ms, p99Ms, fullLoadRate,
-        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null, Double.NaN);
+        halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null, Double.NaN,
+        PairedRuns.single(passthroughEventsPerS, pipelineEventsPerS));
   }
 
   /** The cores the whole benchmark shares (job, broker, producers and readers run in one process). */
@@ -46,6 +48,11 @@ public record BenchResult(
 
   double pipelineOverNaive() {
     return pipelineEventsPerS / naiveEventsPerS;
+  }
+
+  /** The median over the (a') / (c) pairs: with one pair, (c) / (a'). */
+  double pipelineOverPassthrough() {
+    return runs.ratioMedian();
   }
 
   double pipelineOverLowerCeiling() {
@@ -73,10 +80,13 @@ public record BenchResult(
     f.put("intra_op_threads", intraOpThreads);
     f.put("delivery_latency", deliveryLatency.stream().map(DeliveryLatency::fields).toList());
     f.put("label_join", labelJoin);
-    f.put("pipeline_over_passthrough", pipelineEventsPerS / passthroughEventsPerS);
+    f.put("pipeline_over_passthrough", pipelineOverPassthrough());
     f.put("cores", CORES);
     f.put("pipeline_events_per_s_per_core", pipelineEventsPerS / CORES);
     f.put("ceiling_batch1_events_per_s", unbatchedCeilingEventsPerS);
+    f.put("repeats", runs.pipeline().size());
+    f.put("passthrough_runs_events_per_s", runs.passthrough());
+    f.put("pipeline_runs_events_per_s", runs.pipeline());
     if (otherLabelJoin != null) {
       f.put("other_label_join", otherLabelJoin.labelJoin());
       f.put("other_join_passthrough_events_per_s", otherLabelJoin.passthroughEventsPerS());
@@ -158,11 +168,24 @@ public record BenchResult(
         "(c) / min((a), (a'))", 100 * pipelineOverLowerCeiling(),
         batchSize, maxDelayMs, parallelism, models, intraOpThreads)
         + String.format(Locale.ROOT, "label join by %s; (c) / (a') %.0f%%; (c) per core (%d cores) %.0f events/s%n", labelJoin,
-            100 * pipelineEventsPerS / passthroughEventsPerS, CORES, pipelineEventsPerS / CORES)
+            100 * pipelineOverPassthrough(), CORES, pipelineEventsPerS / CORES)
+        + runsLine()
         + String.format(Locale.ROOT, "(a1) ONNX Runtime only, batch 1, the models one after another: %.0f events/s; "
             + "(a) / (a1) = %.1fx is what batching alone can win%n", unbatchedCeilingEventsPerS,
             ceilingEventsPerS / unbatchedCeilingEventsPerS)
         + otherJoinLine() + deliveryTable();
+  }
+
+  private String runsLine() {
+    if (runs.pipeline().size() == 1) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "(a') and (c) in %d turns, medians above; (a') runs %s, (c) runs %s events/s%n",
+        runs.pipeline().size(), rates(runs.passthrough()), rates(runs.pipeline()));
+  }
+
+  private static String rates(List<Double> values) {
+    return String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
   }
 
   private String otherJoinLine() {

@@ -31,7 +31,14 @@ public final class Benchmark {
 
   /** Benchmark knobs. */
   public record Settings(int events, int naiveEvents, int entities, int parallelism, int latencySeconds,
-      double ceilingSeconds, long seed, Duration checkpointInterval) {}
+      double ceilingSeconds, long seed, Duration checkpointInterval, int repeats) {
+
+    public Settings {
+      if (repeats < 1) {
+        throw new IllegalArgumentException("--repeats must be >= 1, is " + repeats);
+      }
+    }
+  }
 
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
   private static final int WARMUP_SECONDS = 5;
@@ -98,17 +105,30 @@ public final class Benchmark {
       double unbatchedCeiling = OnnxCeiling.eventsPerSecond(scoring.models(), scoring.execution(), events.features(4096),
           1, settings.parallelism(), settings.ceilingSeconds());
       QualitySettings other = quality.withLabelJoin(otherJoin());
-      log.println("bench: (a') pass-through job...");
-      double passthrough = backlog("passthrough", scoring.asPassThrough(), quality, "bench-backlog", settings.events());
-      double otherPassthrough = compareLabelJoin
-          ? backlog("passthrough-" + joinName(other), scoring.asPassThrough(), other, "bench-backlog", settings.events()) : Double.NaN;
       log.println("bench: (b) naive job...");
       double naive = backlog("naive", scoring.withBatching(BatchingOptions.unbatched()), quality, "bench-naive",
           settings.naiveEvents());
-      log.println("bench: (c) Vigil job...");
-      double pipeline = backlog("pipeline", scoring, quality, "bench-backlog", settings.events());
-      double otherPipeline = compareLabelJoin
-          ? backlog("pipeline-" + joinName(other), scoring, other, "bench-backlog", settings.events()) : Double.NaN;
+      List<Double> passRuns = new ArrayList<>();
+      List<Double> pipeRuns = new ArrayList<>();
+      List<Double> otherPassRuns = new ArrayList<>();
+      List<Double> otherPipeRuns = new ArrayList<>();
+      for (int turn = 1; turn <= settings.repeats(); turn++) {
+        String suffix = turn == 1 ? "" : "-" + turn;
+        log.printf("bench: (a') pass-through job, then (c) Vigil job (turn %d of %d)...%n", turn, settings.repeats());
+        passRuns.add(backlog("passthrough" + suffix, scoring.asPassThrough(), quality, "bench-backlog", settings.events()));
+        if (compareLabelJoin) {
+          otherPassRuns.add(backlog("passthrough-" + joinName(other) + suffix, scoring.asPassThrough(), other,
+              "bench-backlog", settings.events()));
+        }
+        pipeRuns.add(backlog("pipeline" + suffix, scoring, quality, "bench-backlog", settings.events()));
+        if (compareLabelJoin) {
+          otherPipeRuns.add(backlog("pipeline-" + joinName(other) + suffix, scoring, other, "bench-backlog",
+              settings.events()));
+        }
+      }
+      PairedRuns runs = new PairedRuns(passRuns, pipeRuns);
+      double passthrough = runs.passthroughMedian();
+      double pipeline = runs.pipelineMedian();
       log.printf("bench: (c) latency at full load (%.0f events/s)...%n", pipeline);
       double[] full = latency("full", events, pipeline);
       log.printf("bench: (c) latency at half load (%.0f events/s)...%n", pipeline / 2);
@@ -127,8 +147,9 @@ public final class Benchmark {
           pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
           String.join(",", scoring.models().stream().map(Object::toString).toList()), delivery,
           scoring.execution().intraOpThreads(), joinName(quality),
-          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), otherPassthrough, otherPipeline) : null,
-          unbatchedCeiling);
+          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), PairedRuns.median(otherPassRuns),
+              PairedRuns.median(otherPipeRuns)) : null,
+          unbatchedCeiling, runs);
     } finally {
       FileUtils.deleteDirectoryQuietly(work.toFile());
     }

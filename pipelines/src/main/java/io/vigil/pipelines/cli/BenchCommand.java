@@ -49,6 +49,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Measured seconds per latency run, after 5 s warm-up (default: ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "(a') and (c) run in this many turns, each (a') right before its (c); the report gives the medians and "
+          + "the median of the turns' (c) / (a') (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
   @Option(names = "--ceiling-seconds", defaultValue = "5", description = "Measured seconds of the ONNX-only run (default: ${DEFAULT-VALUE}).")
   double ceilingSeconds;
 
@@ -129,7 +134,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Long> intervals = deliveryIntervalsMs == null ? List.of(checkpointIntervalMs) : deliveryIntervalsMs;
     var result = new Benchmark(new Benchmark.Settings(events, naiveEvents, entities, parallelism, latencySeconds,
-        ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs)), scoring.settings(), System.err)
+        ceilingSeconds, seed, java.time.Duration.ofMillis(checkpointIntervalMs), repeats), scoring.settings(), System.err)
         .withDeliveryIntervals(intervals.stream().map(java.time.Duration::ofMillis).toList())
         .withDeliveryChangelog(deliveryChangelog)
         .withQuality(QualitySettings.defaults().withLabelJoin(QualitySettings.LabelJoin.parse(labelJoin, "--label-join")))
