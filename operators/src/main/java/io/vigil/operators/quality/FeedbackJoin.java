@@ -50,6 +50,13 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
   public static final OutputTag<FeedbackIssue> ISSUES =
       new OutputTag<>("feedback-issues", new AvroTypeInfo<>(FeedbackIssue.class));
 
+  /**
+   * Every score received, forwarded as it arrives (duplicates included): the scores sink reads it
+   * here, chained to the join, so a score crosses one network edge after the scorer instead of
+   * two, and an exactly-once sink's flush at each checkpoint pauses the join, not the alerts.
+   */
+  public static final OutputTag<Score> SCORES = new OutputTag<>("scores", new AvroTypeInfo<>(Score.class));
+
   private static final long NONE = Long.MIN_VALUE;
 
   private final long ttl;
@@ -96,6 +103,7 @@ public class FeedbackJoin extends KeyedCoProcessFunction<String, Score, Feedback
 
   @Override
   public void processElement1(Score score, Context ctx, Collector<LabelledScore> out) throws Exception {
+    ctx.output(SCORES, score);
     JoinState s = current();
     if (s.scoreTime != NONE) {
       outcomes.duplicateScore();

@@ -147,6 +147,7 @@ public class FeedbackJoinByEntity extends AbstractStreamOperator<LabelledScore>
   public void processElement1(StreamRecord<Score> element) throws Exception {
     stampFrom(element);
     Score score = element.getValue();
+    output.collect(FeedbackJoin.SCORES, element);
     Found found = find(score.getEventId());
     JoinEntry e = found.entry;
     if (e.scoreTime != JoinEntry.NONE) {

@@ -53,14 +53,15 @@ public final class KafkaScoringJob {
     TopicNames t = kafka.topics();
     ScoringTopology.Outputs scored = ScoringTopology.attach(
         source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), modelUpdates(env, kafka), scoring);
-    DataStreamSink<Score> scores = sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
-    if (delivery.alerts() != delivery.scores()) {
-      // An exactly-once sink flushes its producer on the task thread at every checkpoint; chained
-      // to the scorer, that pause would hold back the at-least-once alerts the scorer emits.
-      scores.disableChaining();
-    }
     sink(scored.modelEvents(), kafka, t.modelEvents(), ModelEvent.class, ModelEvent::getModel, DeliveryGuarantee.EXACTLY_ONCE);
     if (!t.hasFeedback()) {
+      DataStreamSink<Score> scores = sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId,
+          delivery.scores());
+      if (delivery.alerts() != delivery.scores()) {
+        // An exactly-once sink flushes its producer on the task thread at every checkpoint; chained
+        // to the scorer, that pause would hold back the at-least-once alerts the scorer emits.
+        scores.disableChaining();
+      }
       sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
       sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null,
           DeliveryGuarantee.EXACTLY_ONCE);
@@ -69,6 +70,10 @@ public final class KafkaScoringJob {
     QualityTopology.Outputs judged = QualityTopology.attach(
         scored.scores(), source(env, kafka, t.feedback(), eventTime(RawEventTime.Layout.FEEDBACK, scoring, quality)), quality,
         scoring.ingest(), scored.models());
+    // The label join forwards every score it receives: read there, chained to the join, a score
+    // is serialized once after the scorer (not again for a sink task of its own), and the
+    // exactly-once sink's checkpoint flush pauses the join, not the scorer and its alerts.
+    sink(judged.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
     // QUALITY alerts (one per model) share the alerts topic and its delivery with the entities' alerts.
     sink(scored.alerts().union(judged.qualityAlerts()), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null,

@@ -40,10 +40,13 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class QualityTopology {
 
-  /** Its output streams; dead letters are bad feedback records. */
+  /**
+   * Its output streams; dead letters are bad feedback records; {@code scores} are the scores the
+   * join received, forwarded unchanged (the scores sink reads them there, chained to the join).
+   */
   public record Outputs(DataStream<LabelledScore> labelled, DataStream<MetricSnapshot> metrics,
       DataStream<FeedbackIssue> feedbackIssues, DataStream<DeadLetter> deadLetters,
-      DataStream<ModelComparison> comparisons, DataStream<Alert> qualityAlerts) {}
+      DataStream<ModelComparison> comparisons, DataStream<Alert> qualityAlerts, DataStream<Score> scores) {}
 
   private QualityTopology() {}
 
@@ -85,7 +88,7 @@ public final class QualityTopology {
         .process(new QualityAlarm(settings.qualityRules(models)), AvroTypes.of(Alert.class))
         .name("quality-alarm").uid("quality-alarm");
     return new Outputs(labelled, metrics, labelled.getSideOutput(FeedbackJoin.ISSUES), deadLetters, comparisons,
-        qualityAlerts);
+        qualityAlerts, labelled.getSideOutput(FeedbackJoin.SCORES));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.vigil.pipelines.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.pipelines.job.QualitySettings.LabelJoin;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +29,24 @@ class LabelJoinWiringTest {
 
     assertThat(join.node().getTransformationUID()).isEqualTo("feedback-join");
     assertThat(inputs(join)).isEqualTo(Map.of("alerts", "HASH", "feedback-time", "HASH"));
+  }
+
+  @Test
+  void theScoresSinkReadsTheScoresTheJoinForwardsChainedToItInEveryDeliveryMode() {
+    for (LabelJoin mode : LabelJoin.values()) {
+      for (OutputDelivery delivery : List.of(OutputDelivery.defaults(), OutputDelivery.exactlyOnce())) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        KafkaScoringJob.attach(env, KafkaSettings.defaults("127.0.0.1:9"), ScoringJobIntegrationTest.scoring(),
+            QualitySettings.defaults().withLabelJoin(mode), delivery);
+        List<String> vertices = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+        // One task holds the join and the scores sink's writer: the scores leave the scorer's task once.
+        assertThat(vertices).as(mode + ", " + delivery)
+            .anySatisfy(v -> assertThat(v).contains("feedback-join").contains("Score-sink: Writer"))
+            .noneSatisfy(v -> assertThat(v).contains("score").contains("Score-sink: Writer").doesNotContain("feedback-join"));
+      }
+    }
   }
 
   private record Join(StreamGraph graph, StreamNode node) {}
