@@ -54,6 +54,10 @@ public final class KafkaScoringJob {
     ScoringTopology.Outputs scored = ScoringTopology.attach(
         source(env, kafka, t.events(), eventTime(RawEventTime.Layout.EVENT, scoring, quality)), modelUpdates(env, kafka), scoring);
     sink(scored.modelEvents(), kafka, t.modelEvents(), ModelEvent.class, ModelEvent::getModel, DeliveryGuarantee.EXACTLY_ONCE);
+    // The entities' alerts have a sink of their own, chained to the alert detector: a sink fed by
+    // a union (with the QUALITY alerts) is a task of its own, and at every checkpoint it holds the
+    // scorer's alerts back until the barrier has travelled the whole quality path as well.
+    sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
     if (!t.hasFeedback()) {
       DataStreamSink<Score> scores = sink(scored.scores(), kafka, t.scores(), Score.class, Score::getEntityId,
           delivery.scores());
@@ -62,7 +66,6 @@ public final class KafkaScoringJob {
         // to the scorer, that pause would hold back the at-least-once alerts the scorer emits.
         scores.disableChaining();
       }
-      sink(scored.alerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
       sink(scored.deadLetters(), kafka, t.deadLetters(), DeadLetter.class, d -> null,
           DeliveryGuarantee.EXACTLY_ONCE);
       return;
@@ -75,7 +78,7 @@ public final class KafkaScoringJob {
     // exactly-once sink's checkpoint flush pauses the join, not the scorer and its alerts.
     sink(judged.scores(), kafka, t.scores(), Score.class, Score::getEntityId, delivery.scores());
     // QUALITY alerts (one per model) share the alerts topic and its delivery with the entities' alerts.
-    sink(scored.alerts().union(judged.qualityAlerts()), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts());
+    sink(judged.qualityAlerts(), kafka, t.alerts(), Alert.class, Alert::getEntityId, delivery.alerts(), "QualityAlert");
     sink(scored.deadLetters().union(judged.deadLetters()), kafka, t.deadLetters(), DeadLetter.class, d -> null,
         DeliveryGuarantee.EXACTLY_ONCE);
     sink(judged.labelled(), kafka, t.labelled(), LabelledScore.class, LabelledScore::getEntityId,
@@ -141,18 +144,24 @@ public final class KafkaScoringJob {
 
   private static <T extends SpecificRecordBase> DataStreamSink<T> sink(DataStream<T> stream, KafkaSettings kafka, String topic,
       Class<T> type, SerializableFunction<T, String> key, DeliveryGuarantee guarantee) {
+    return sink(stream, kafka, topic, type, key, guarantee, type.getSimpleName());
+  }
+
+  /** {@code name} names the sink, its uid and its transactional ids: unique per sink, also when two write one topic. */
+  private static <T extends SpecificRecordBase> DataStreamSink<T> sink(DataStream<T> stream, KafkaSettings kafka, String topic,
+      Class<T> type, SerializableFunction<T, String> key, DeliveryGuarantee guarantee, String name) {
     // At-least-once: plain producer sends, flushed at each checkpoint (the prefix and naming
     // strategy below only name transactions, so they are unused there).
     KafkaSink<T> sink = KafkaSink.<T>builder()
         .setBootstrapServers(kafka.bootstrapServers())
         .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
         .setDeliveryGuarantee(guarantee)
-        .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + type.getSimpleName())
+        .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
         // Reuses a small pool of transactional ids instead of a new one per checkpoint, which would
         // leave ~a million ids a day in the broker's transaction state.
         .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setKafkaProducerConfig(kafka.clientProperties(Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)))
         .build();
-    return stream.sinkTo(sink).name(type.getSimpleName() + "-sink").uid(type.getSimpleName() + "-sink");
+    return stream.sinkTo(sink).name(name + "-sink").uid(name + "-sink");
   }
 }

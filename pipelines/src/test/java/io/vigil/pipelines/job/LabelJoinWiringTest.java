@@ -49,6 +49,22 @@ class LabelJoinWiringTest {
     }
   }
 
+  @Test
+  void theEntitiesAlertsSinkIsChainedToTheAlertDetectorAndQualityAlertsHaveTheirOwn() {
+    for (OutputDelivery delivery : List.of(OutputDelivery.defaults(), OutputDelivery.exactlyOnce())) {
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+      env.setParallelism(2);
+      KafkaScoringJob.attach(env, KafkaSettings.defaults("127.0.0.1:9"), ScoringJobIntegrationTest.scoring(),
+          QualitySettings.defaults(), delivery);
+      List<String> vertices = new ArrayList<>();
+      env.getStreamGraph().getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+      // No union in front of the alerts sink: its checkpoint barriers come from the scorer alone.
+      assertThat(vertices).as(delivery.toString())
+          .anySatisfy(v -> assertThat(v).contains("score -> alerts").contains("Alert-sink: Writer"))
+          .anySatisfy(v -> assertThat(v).contains("quality-alarm").contains("QualityAlert-sink: Writer"));
+    }
+  }
+
   private record Join(StreamGraph graph, StreamNode node) {}
 
   private static Join join(LabelJoin mode) {
