@@ -135,9 +135,9 @@ public final class Benchmark {
       double[] half = latency("half", events, pipeline / 2);
       List<DeliveryLatency> delivery = new ArrayList<>();
       if (!deliveryIntervals.isEmpty()) {
-        // The first job at a new checkpoint interval in this JVM ran with a several-times longer
-        // tail than the same job right after it (JIT and broker warming to the checkpoint paths):
-        // one unmeasured run first, as for the throughput jobs.
+        // The first delivery job in this JVM ran a 2-4x longer tail than the same job right after
+        // it (cause not isolated; the throughput jobs show the same first-run effect): one
+        // unmeasured run first, as for them.
         log.printf("bench: (c) visible latency warm-up (not measured), checkpoints every %d ms...%n",
             deliveryIntervals.get(0).toMillis());
         visibleLatency("delivery-warmup", events, pipeline / 2, deliveryIntervals.get(0), false, OutputDelivery.defaults());
