@@ -72,8 +72,9 @@ import org.apache.flink.util.OutputTag;
  * new version's update asked ({@link ActiveModel#start}). As a one-input operator (no update
  * stream) it scores with the configured models only.
  *
- * <p>{@code passThrough} skips the ONNX calls but keeps every state read and write: the
- * benchmark's I/O ceiling for the same topology and state.
+ * <p>{@code passThrough} skips the ONNX calls but keeps every state read and write, and gives each
+ * model a stand-in score ({@link #standIn}): the benchmark's I/O ceiling for the same topology,
+ * state and downstream work.
  */
 public final class MicroBatchScorer extends AbstractStreamOperator<Score>
     implements OneInputStreamOperator<SequenceEvent, Score>, TwoInputStreamOperator<SequenceEvent, ModelUpdate, Score>,
@@ -385,8 +386,42 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
 
   private void infer(Round r) throws OrtException {
     if (passThrough) {
+      standInScores(r);
       return;
     }
+    inferWithModels(r);
+  }
+
+  /**
+   * Without the models, a score per model and event that costs nothing to compute: distinct per
+   * event (the quality path stores and ranks it as a real score) and below the model's threshold
+   * (no alert opens), so the job downstream of the scorer does the work real scores give it.
+   * Window models score from a key's T-th event, as they do.
+   */
+  private void standInScores(Round r) {
+    List<ActiveModel> steps = modelSet.steps();
+    for (int m = 0; m < steps.size(); m++) {
+      for (int i = 0; i < r.n; i++) {
+        r.stepScores[m][i] = standIn(r.x[i * features + m % features], steps.get(m).spec().threshold());
+      }
+    }
+    List<ActiveModel> windows = modelSet.windows();
+    for (int m = 0; m < windows.size(); m++) {
+      int rowSize = windows.get(m).spec().window() * features;
+      for (int i = 0; i < r.n; i++) {
+        if (r.windows[i].length >= rowSize) {
+          r.windowScores[m][i] = standIn(r.x[i * features + (steps.size() + m) % features], windows.get(m).spec().threshold());
+        }
+      }
+    }
+  }
+
+  /** {@code threshold} minus the logistic of {@code x}: in (threshold - 1, threshold). */
+  static float standIn(float x, float threshold) {
+    return threshold - (float) (1 / (1 + Math.exp(-x)));
+  }
+
+  private void inferWithModels(Round r) throws OrtException {
     List<ActiveModel> steps = modelSet.steps();
     for (int m = 0; m < steps.size(); m++) {
       ActiveModel model = steps.get(m);

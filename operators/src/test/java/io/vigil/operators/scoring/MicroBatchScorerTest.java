@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.vigil.operators.onnx.ExecutionOptions;
+import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.schemas.ModelScore;
 import io.vigil.schemas.Score;
@@ -100,6 +101,45 @@ class MicroBatchScorerTest {
         h.close();
         assertMatches(scores(h), reference(events));
       }
+    }
+  }
+
+  @Test
+  void passThroughGivesEachModelAStandInBelowItsThresholdWhereTheModelWouldScore() throws Exception {
+    List<SequenceEvent> events = events(5);
+    Map<String, float[]> reference = reference(events);
+    float stepThreshold;
+    float windowThreshold;
+    try (LoadedModel step = LoadedModel.load(STEP, ExecutionOptions.cpu());
+        LoadedModel window = LoadedModel.load(WINDOW, ExecutionOptions.cpu())) {
+      stepThreshold = step.spec().threshold();
+      windowThreshold = window.spec().threshold();
+    }
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new MicroBatchScorer(List.of(STEP, WINDOW), ExecutionOptions.cpu(),
+        new BatchingOptions(64, 60_000), MicroBatchScorer.DEFAULT_ENTITY_TTL, true), SequenceEvent::getEntityId, Types.STRING)) {
+      h.open();
+      for (SequenceEvent e : events) {
+        h.processElement(e, 0);
+      }
+      h.endInput();
+      h.close();
+      List<Score> out = scores(h);
+      assertThat(out).hasSize(events.size());
+      Map<String, SequenceEvent> byId = new HashMap<>();
+      events.forEach(e -> byId.put(e.getEventId(), e));
+      for (Score s : out) {
+        List<Float> x = byId.get(s.getEventId()).getFeatures();
+        // Step model 0 reads feature 0, window model 0 the next one; each a distinct value under its threshold.
+        assertThat(s.getScores().get(0).getScore()).isEqualTo(MicroBatchScorer.standIn(x.get(0), stepThreshold))
+            .isLessThan(stepThreshold);
+        Float window = s.getScores().get(1).getScore();
+        if (Float.isNaN(reference.get(s.getEventId())[1])) {
+          assertThat(window).as("no window score before T events, as the model").isNull();
+        } else {
+          assertThat(window).isEqualTo(MicroBatchScorer.standIn(x.get(1), windowThreshold)).isLessThan(windowThreshold);
+        }
+      }
+      assertThat(out).extracting(sc -> sc.getScores().get(0).getScore()).doesNotHaveDuplicates();
     }
   }
 

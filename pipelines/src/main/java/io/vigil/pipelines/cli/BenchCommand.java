@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         "Throughput and latency against the compute, I/O and naive baselines.",
         "Measure, in one process on the same models, data, broker and cores:",
         " (a)  ONNX Runtime alone on pre-built batches (the compute ceiling), and (a1) the same at batch 1",
-        " (a') the Kafka -> Flink -> Kafka job with a pass-through scorer keeping the same state (the I/O ceiling)",
+        " (a') the Kafka -> Flink -> Kafka job with a pass-through scorer keeping the same state, stand-in scores instead of model calls (the I/O ceiling)",
         " (b)  the job scoring each event alone, one ONNX call per event per model (the naive baseline)",
         " (c)  the Vigil job micro-batching across keys: events/s, and p50/p99 event-to-score latency",
         "      with events fed live at (c)'s full rate and at half of it;",
