@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
-/** Reusable direct buffers: ONNX Runtime reads and writes a direct buffer in place, without a copy. */
+/** Reusable direct input buffers: ONNX Runtime reads a direct buffer in place, without a copy. */
 final class TensorBuffers {
 
   private TensorBuffers() {}
@@ -22,14 +22,6 @@ final class TensorBuffers {
     view.clear();
     view.put(rows, 0, count);
     view.flip();
-    return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), view.slice(), shape);
-  }
-
-  /** A tensor of {@code shape} over the first {@code count} floats of {@code buffer}, for ONNX Runtime to write. */
-  static OnnxTensor output(FloatBuffer buffer, int count, long[] shape) throws OrtException {
-    FloatBuffer view = buffer.duplicate();
-    view.clear();
-    view.limit(count);
     return OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), view.slice(), shape);
   }
 
