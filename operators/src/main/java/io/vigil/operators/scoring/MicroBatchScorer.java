@@ -401,16 +401,19 @@ public final class MicroBatchScorer extends AbstractStreamOperator<Score>
   private void standInScores(Round r) {
     List<ActiveModel> steps = modelSet.steps();
     for (int m = 0; m < steps.size(); m++) {
+      float threshold = steps.get(m).spec().threshold();
       for (int i = 0; i < r.n; i++) {
-        r.stepScores[m][i] = standIn(r.x[i * features + m % features], steps.get(m).spec().threshold());
+        r.stepScores[m][i] = standIn(r.x[i * features + m % features], threshold);
       }
     }
     List<ActiveModel> windows = modelSet.windows();
     for (int m = 0; m < windows.size(); m++) {
-      int rowSize = windows.get(m).spec().window() * features;
+      ModelSpec spec = windows.get(m).spec();
+      int rowSize = spec.window() * features;
+      int feature = (steps.size() + m) % features;
       for (int i = 0; i < r.n; i++) {
         if (r.windows[i].length >= rowSize) {
-          r.windowScores[m][i] = standIn(r.x[i * features + (steps.size() + m) % features], windows.get(m).spec().threshold());
+          r.windowScores[m][i] = standIn(r.x[i * features + feature], spec.threshold());
         }
       }
     }

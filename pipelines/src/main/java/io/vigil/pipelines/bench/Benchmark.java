@@ -115,16 +115,8 @@ public final class Benchmark {
       for (int turn = 1; turn <= settings.repeats(); turn++) {
         String suffix = turn == 1 ? "" : "-" + turn;
         log.printf("bench: (a') pass-through job, then (c) Vigil job (turn %d of %d)...%n", turn, settings.repeats());
-        passRuns.add(backlog("passthrough" + suffix, scoring.asPassThrough(), quality, "bench-backlog", settings.events()));
-        if (compareLabelJoin) {
-          otherPassRuns.add(backlog("passthrough-" + joinName(other) + suffix, scoring.asPassThrough(), other,
-              "bench-backlog", settings.events()));
-        }
-        pipeRuns.add(backlog("pipeline" + suffix, scoring, quality, "bench-backlog", settings.events()));
-        if (compareLabelJoin) {
-          otherPipeRuns.add(backlog("pipeline-" + joinName(other) + suffix, scoring, other, "bench-backlog",
-              settings.events()));
-        }
+        turn(suffix, scoring.asPassThrough(), "passthrough", passRuns, otherPassRuns, other);
+        turn(suffix, scoring, "pipeline", pipeRuns, otherPipeRuns, other);
       }
       PairedRuns runs = new PairedRuns(passRuns, pipeRuns);
       double passthrough = runs.passthroughMedian();
@@ -155,12 +147,24 @@ public final class Benchmark {
           pipeline / 2, scoring.batching().maxBatch(), scoring.batching().maxDelayMillis(), settings.parallelism(),
           String.join(",", scoring.models().stream().map(Object::toString).toList()), delivery,
           scoring.execution().intraOpThreads(), joinName(quality),
-          compareLabelJoin ? new BenchResult.OtherLabelJoin(joinName(other), PairedRuns.median(otherPassRuns),
-              PairedRuns.median(otherPipeRuns)) : null,
+          compareLabelJoin ? otherLabelJoin(joinName(other), new PairedRuns(otherPassRuns, otherPipeRuns)) : null,
           unbatchedCeiling, runs);
     } finally {
       FileUtils.deleteDirectoryQuietly(work.toFile());
     }
+  }
+
+  /** One backlog run of {@code variant} with the configured label join, then, when comparing, with the other one. */
+  private void turn(String suffix, ScoringSettings variant, String name, List<Double> runs, List<Double> otherRuns,
+      QualitySettings other) throws Exception {
+    runs.add(backlog(name + suffix, variant, quality, "bench-backlog", settings.events()));
+    if (compareLabelJoin) {
+      otherRuns.add(backlog(name + "-" + joinName(other) + suffix, variant, other, "bench-backlog", settings.events()));
+    }
+  }
+
+  private static BenchResult.OtherLabelJoin otherLabelJoin(String name, PairedRuns runs) {
+    return new BenchResult.OtherLabelJoin(name, runs.passthroughMedian(), runs.pipelineMedian());
   }
 
   private QualitySettings.LabelJoin otherJoin() {
