@@ -29,7 +29,8 @@ public record BenchResult(
     String labelJoin,
     OtherLabelJoin otherLabelJoin,
     double unbatchedCeilingEventsPerS,
-    PairedRuns runs) {
+    PairedRuns runs,
+    PairedRuns naiveRuns) {
 
   /** (a') and (c) run again in the same invocation with the label join keyed the other way. */
   public record OtherLabelJoin(String labelJoin, double passthroughEventsPerS, double pipelineEventsPerS) {}
@@ -40,14 +41,15 @@ public record BenchResult(
       double halfLoadP99Ms, double halfLoadRate, int batchSize, long maxDelayMs, int parallelism, String models) {
     this(ceilingEventsPerS, passthroughEventsPerS, naiveEventsPerS, pipelineEventsPerS, p50Ms, p99Ms, fullLoadRate,
         halfLoadP50Ms, halfLoadP99Ms, halfLoadRate, batchSize, maxDelayMs, parallelism, models, List.of(), 1, "entity", null, Double.NaN,
-        PairedRuns.single(passthroughEventsPerS, pipelineEventsPerS));
+        PairedRuns.single(passthroughEventsPerS, pipelineEventsPerS), PairedRuns.single(naiveEventsPerS, pipelineEventsPerS));
   }
 
   /** The cores the whole benchmark shares (job, broker, producers and readers run in one process). */
   static final int CORES = Runtime.getRuntime().availableProcessors();
 
+  /** The median over the (b) / (c) turns: with one turn, (c) / (b). */
   double pipelineOverNaive() {
-    return pipelineEventsPerS / naiveEventsPerS;
+    return naiveRuns.ratioMedian();
   }
 
   /** The median over the (a') / (c) pairs: with one pair, (c) / (a'). */
@@ -85,8 +87,9 @@ public record BenchResult(
     f.put("pipeline_events_per_s_per_core", pipelineEventsPerS / CORES);
     f.put("ceiling_batch1_events_per_s", unbatchedCeilingEventsPerS);
     f.put("repeats", runs.pipeline().size());
-    f.put("passthrough_runs_events_per_s", runs.passthrough());
+    f.put("passthrough_runs_events_per_s", runs.baseline());
     f.put("pipeline_runs_events_per_s", runs.pipeline());
+    f.put("naive_runs_events_per_s", naiveRuns.baseline());
     if (otherLabelJoin != null) {
       f.put("other_label_join", otherLabelJoin.labelJoin());
       f.put("other_join_passthrough_events_per_s", otherLabelJoin.passthroughEventsPerS());
@@ -180,8 +183,9 @@ public record BenchResult(
     if (runs.pipeline().size() == 1) {
       return "";
     }
-    return String.format(Locale.ROOT, "(a') and (c) in %d turns, medians above; (a') runs %s, (c) runs %s events/s%n",
-        runs.pipeline().size(), rates(runs.passthrough()), rates(runs.pipeline()));
+    return String.format(Locale.ROOT,
+        "(b), (a') and (c) in %d turns, medians above, ratios the medians of the turns'; (b) runs %s, (a') runs %s, (c) runs %s events/s%n",
+        runs.pipeline().size(), rates(naiveRuns.baseline()), rates(runs.baseline()), rates(runs.pipeline()));
   }
 
   private static String rates(List<Double> values) {

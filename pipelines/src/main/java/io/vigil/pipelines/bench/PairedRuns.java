@@ -4,37 +4,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * (a') and (c) run in turns, (a') right before its (c): on a shared machine one run's rate drifts
- * with what else runs, so the figures are the medians and the ratio is the median of the pairs'
- * ratios (a pair shares the moment's conditions), with every run kept for the record.
+ * A baseline ((b) naive or (a') pass-through) and (c) run in turns, each baseline run in the same
+ * turn as its (c): on a shared machine one run's rate drifts with what else runs, so the figures
+ * are the medians and the ratio is the median of the turns' ratios (a turn shares the moment's
+ * conditions), with every run kept for the record.
  */
-record PairedRuns(List<Double> passthrough, List<Double> pipeline) {
+record PairedRuns(List<Double> baseline, List<Double> pipeline) {
 
   PairedRuns {
-    if (passthrough.size() != pipeline.size() || passthrough.isEmpty()) {
-      throw new IllegalArgumentException("runs come in pairs: " + passthrough.size() + " vs " + pipeline.size());
+    if (baseline.size() != pipeline.size() || baseline.isEmpty()) {
+      throw new IllegalArgumentException("runs come in pairs: " + baseline.size() + " vs " + pipeline.size());
     }
-    passthrough = List.copyOf(passthrough);
+    baseline = List.copyOf(baseline);
     pipeline = List.copyOf(pipeline);
   }
 
-  static PairedRuns single(double passthrough, double pipeline) {
-    return new PairedRuns(List.of(passthrough), List.of(pipeline));
+  static PairedRuns single(double baseline, double pipeline) {
+    return new PairedRuns(List.of(baseline), List.of(pipeline));
   }
 
-  double passthroughMedian() {
-    return median(passthrough);
+  double baselineMedian() {
+    return median(baseline);
   }
 
   double pipelineMedian() {
     return median(pipeline);
   }
 
-  /** Median over the pairs of (c) / (a'). */
+  /** Median over the turns of (c) / baseline. */
   double ratioMedian() {
     List<Double> ratios = new ArrayList<>();
     for (int i = 0; i < pipeline.size(); i++) {
-      ratios.add(pipeline.get(i) / passthrough.get(i));
+      ratios.add(pipeline.get(i) / baseline.get(i));
     }
     return median(ratios);
   }

@@ -50,8 +50,8 @@ final class BenchCommand implements Callable<Integer> {
   int latencySeconds;
 
   @Option(names = "--repeats", defaultValue = "3",
-      description = "(a') and (c) run in this many turns, each (a') right before its (c); the report gives the medians and "
-          + "the median of the turns' (c) / (a') (default: ${DEFAULT-VALUE}).")
+      description = "(b), (a') and (c) run in this many turns, in that order; the report gives the medians and "
+          + "the medians of the turns' (c) / (a') and (c) / (b) (default: ${DEFAULT-VALUE}).")
   int repeats;
 
   @Option(names = "--ceiling-seconds", defaultValue = "5", description = "Measured seconds of the ONNX-only run (default: ${DEFAULT-VALUE}).")
