@@ -1,7 +1,6 @@
 package io.vigil.pipelines.bench;
 
 import io.vigil.operators.scoring.BatchingOptions;
-import io.vigil.pipelines.job.FlinkEnvironments;
 import io.vigil.pipelines.job.KafkaScoringJob;
 import io.vigil.pipelines.job.KafkaSettings;
 import io.vigil.pipelines.job.OutputDelivery;
@@ -47,6 +46,7 @@ public final class Benchmark {
   private final ScoringSettings scoring;
   private final PrintStream log;
   private EmbeddedKafka kafka;
+  private BenchCluster cluster;
   private Path work;
   private List<Duration> deliveryIntervals;
   private List<Boolean> deliveryChangelog = List.of(false);
@@ -87,11 +87,21 @@ public final class Benchmark {
   public BenchResult run() throws Exception {
     work = Files.createTempDirectory("vigil-bench-");
     try (EmbeddedKafka broker = EmbeddedKafka.start(List.of("bench-backlog", "bench-naive"), settings.parallelism());
-        BenchEvents events = new BenchEvents(broker.bootstrapServers(), settings.entities(), settings.seed())) {
+        BenchEvents events = new BenchEvents(broker.bootstrapServers(), settings.entities(), settings.seed());
+        BenchCluster flink = BenchCluster.start(settings.parallelism(), work)) {
       kafka = broker;
+      cluster = flink;
       log.println("bench: loading backlogs...");
       events.backlog("bench-backlog", settings.events());
-      events.backlog("bench-naive", settings.naiveEvents());
+      // The naive backlog is shorter: over as many keys, each key would see fewer events than in
+      // (c)'s, and the window models score only from a key's T-th event, so (b) would make fewer
+      // ONNX calls per event than (c). Fewer keys give each key (c)'s history length instead.
+      int naiveEntities = Math.max(1, (int) Math.round((double) settings.naiveEvents() * settings.entities() / settings.events()));
+      try (BenchEvents naive = new BenchEvents(broker.bootstrapServers(), naiveEntities, settings.seed())) {
+        naive.backlog("bench-naive", settings.naiveEvents());
+      }
+      log.printf("bench: naive backlog %d events over %d keys, as many events per key as the %d over %d of (a') and (c)%n",
+          settings.naiveEvents(), naiveEntities, settings.events(), settings.entities());
 
       // The first job in a JVM runs at about half speed (JIT, broker, page cache): measured, it
       // would make whichever variant runs first look slow. So one full unmeasured pass comes first.
@@ -192,7 +202,7 @@ public final class Benchmark {
       }
       return watch.ratePerSecond(seen);
     } finally {
-      job.cancel().get(30, TimeUnit.SECONDS);
+      stop(job);
     }
   }
 
@@ -208,7 +218,7 @@ public final class Benchmark {
       long[] measured = watch.latencies.stream().filter(l -> l[0] >= measureFrom).mapToLong(l -> l[1]).sorted().toArray();
       return new double[] {percentile(measured, 0.50), percentile(measured, 0.99)};
     } finally {
-      job.cancel().get(30, TimeUnit.SECONDS);
+      stop(job);
     }
   }
 
@@ -245,7 +255,7 @@ public final class Benchmark {
           DeliveryLatency.of(modeName(mode), "scores", name(mode.scores()), scoreIsolation, interval.toMillis(), changelog,
               rate, measured(scores.stop(), measureFrom), pauses));
     } finally {
-      job.cancel().get(30, TimeUnit.SECONDS);
+      stop(job);
     }
   }
 
@@ -275,9 +285,21 @@ public final class Benchmark {
       boolean changelog, OutputDelivery delivery) throws Exception {
     RuntimeSettings runtime = new RuntimeSettings(settings.parallelism(), interval, work.resolve(name).toUri().toString(),
         null, 0, 0).withChangelog(changelog);
-    StreamExecutionEnvironment env = FlinkEnvironments.local(runtime);
+    StreamExecutionEnvironment env = cluster.environment(runtime);
     KafkaScoringJob.attach(env, k, variant, q, delivery);
     return env.executeAsync("bench-" + name);
+  }
+
+  /** Cancels the job and waits until it has ended, so its slots are free for the next one. */
+  private static void stop(JobClient job) throws Exception {
+    job.cancel().get(30, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!job.getJobStatus().get(30, TimeUnit.SECONDS).isGloballyTerminalState()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + job.getJobID() + " did not end within 30 s of its cancellation");
+      }
+      Thread.sleep(50);
+    }
   }
 
   static double percentile(long[] sorted, double q) {

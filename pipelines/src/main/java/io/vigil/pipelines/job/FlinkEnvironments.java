@@ -36,7 +36,8 @@ public final class FlinkEnvironments {
     return env;
   }
 
-  static Configuration configuration(RuntimeSettings settings) {
+  /** The settings as Flink configuration keys, for an environment built elsewhere (the benchmark's shared MiniCluster). */
+  public static Configuration configuration(RuntimeSettings settings) {
     Map<String, String> keys = new HashMap<>();
     keys.put("execution.checkpointing.interval", settings.checkpointInterval().toMillis() + " ms");
     keys.put("execution.checkpointing.dir", settings.checkpointDir());

@@ -2,6 +2,7 @@ package io.vigil.pipelines.job;
 
 import io.vigil.operators.ingest.RawEventTime;
 import io.vigil.operators.ingest.RawRecord;
+import io.vigil.operators.kafka.AdminClosingKafkaSink;
 import io.vigil.operators.kafka.AvroRecordSerializer;
 import io.vigil.operators.kafka.RawRecordDeserializer;
 import io.vigil.schemas.Alert;
@@ -162,6 +163,6 @@ public final class KafkaScoringJob {
         .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
         .setKafkaProducerConfig(kafka.clientProperties(Map.of("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)))
         .build();
-    return stream.sinkTo(sink).name(name + "-sink").uid(name + "-sink");
+    return stream.sinkTo(new AdminClosingKafkaSink<>(sink)).name(name + "-sink").uid(name + "-sink");
   }
 }
