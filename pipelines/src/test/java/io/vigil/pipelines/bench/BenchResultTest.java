@@ -28,6 +28,8 @@ class BenchResultTest {
     // The ratio is the median of the turns' ratios (0.5, 3, 1), not the ratio of the medians (3 / 2).
     assertThat(json).contains("\"repeats\": 3,", "\"passthrough_runs_events_per_s\": [2.000, 1.000, 4.000],",
         "\"pipeline_runs_events_per_s\": [1.000, 3.000, 4.000],", "\"naive_runs_events_per_s\": [0.500, 0.250, 1.000]");
+    // Limits from (a) = 1, (a') = 2, (a1) = 0.5: 1 / (1 + 2 / 1) and (1/2 + 1/0.5) / (1/2 + 1/1).
+    assertThat(json).contains("\"pipeline_over_passthrough_from_parts\": 0.333,", "\"pipeline_over_naive_from_parts\": 1.667,");
     // (c) / (b) likewise: the turns give 2, 12 and 4, so 4 (not 4 / 3 = 1.333 from the fields).
     assertThat(json).contains("\"pipeline_over_naive\": 4.000,");
     assertThat(json).contains("\"label_join\": \"entity\",", "\"pipeline_over_passthrough\": 1.000,",
