@@ -8,17 +8,13 @@ import io.vigil.operators.onnx.LoadedModel;
 import io.vigil.operators.onnx.ModelRef;
 import io.vigil.schemas.Score;
 import io.vigil.schemas.SequenceEvent;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +39,7 @@ class FailoverStressTest {
   @ValueSource(longs = {7, 8})
   void everyScoreAfterRepeatedCrashesAndRescalesEqualsTheUninterruptedKeysScore(long seed) throws Exception {
     Random random = new Random(seed);
-    List<SequenceEvent> events = events(random, features(), 40, 60);
+    List<SequenceEvent> events = MicroBatchScorerTest.events(random, "entity-%03d", features(), 40, 60);
     Map<String, float[]> expected = PerKeyReference.scores(SHIPPED, events);
 
     List<Score> committed = new ArrayList<>();
@@ -144,27 +140,5 @@ class FailoverStressTest {
     try (LoadedModel model = LoadedModel.load(SHIPPED.get(0), ExecutionOptions.cpu())) {
       return model.spec().features();
     }
-  }
-
-  /** {@code keys} keys with {@code perKey} events each, shuffled so keys interleave; features drawn N(0, 1). */
-  private static List<SequenceEvent> events(Random random, int features, int keys, int perKey) {
-    List<String> draws = new ArrayList<>();
-    for (int k = 0; k < keys; k++) {
-      for (int i = 0; i < perKey; i++) {
-        draws.add(String.format("entity-%03d", k));
-      }
-    }
-    Collections.shuffle(draws, random);
-    Map<String, Integer> next = new HashMap<>();
-    List<SequenceEvent> out = new ArrayList<>();
-    for (String key : draws) {
-      int i = next.merge(key, 1, Integer::sum) - 1;
-      List<Float> f = new ArrayList<>(features);
-      for (int j = 0; j < features; j++) {
-        f.add((float) random.nextGaussian());
-      }
-      out.add(new SequenceEvent(key, key + "#" + i, Instant.ofEpochMilli(1000L * out.size()), f));
-    }
-    return out;
   }
 }

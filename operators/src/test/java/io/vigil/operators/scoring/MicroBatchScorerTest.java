@@ -12,7 +12,6 @@ import io.vigil.schemas.SequenceEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,19 +32,29 @@ class MicroBatchScorerTest {
 
   /** 30 keys, 12 events each, shuffled so keys interleave and repeat within a batch. */
   static List<SequenceEvent> events(long seed) {
-    Random random = new Random(seed);
-    Map<String, Integer> next = new LinkedHashMap<>();
+    return events(new Random(seed), "key-%d", 3, 30, 12);
+  }
+
+  /**
+   * {@code keys} keys (named by {@code keyFormat} from their index) with {@code perKey} events each,
+   * shuffled so keys interleave; features drawn N(0, 1); event time one second apart.
+   */
+  static List<SequenceEvent> events(Random random, String keyFormat, int features, int keys, int perKey) {
     List<String> draws = new ArrayList<>();
-    for (int k = 0; k < 30; k++) {
-      for (int i = 0; i < 12; i++) {
-        draws.add("key-" + k);
+    for (int k = 0; k < keys; k++) {
+      for (int i = 0; i < perKey; i++) {
+        draws.add(String.format(keyFormat, k));
       }
     }
     java.util.Collections.shuffle(draws, random);
+    Map<String, Integer> next = new HashMap<>();
     List<SequenceEvent> out = new ArrayList<>();
     for (String key : draws) {
       int i = next.merge(key, 1, Integer::sum) - 1;
-      List<Float> f = List.of((float) random.nextGaussian(), (float) random.nextGaussian(), (float) random.nextGaussian());
+      List<Float> f = new ArrayList<>(features);
+      for (int j = 0; j < features; j++) {
+        f.add((float) random.nextGaussian());
+      }
       out.add(new SequenceEvent(key, key + "#" + i, Instant.ofEpochMilli(1000L * out.size()), f));
     }
     return out;
